@@ -1,0 +1,26 @@
+/* The command line: one function per subcommand, dispatched from a table in main.c. */
+#ifndef SSSIM_CLI_H
+#define SSSIM_CLI_H
+
+#include <stdint.h>
+
+#include "scenario/scenario.h"
+
+enum exit_status { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+
+/* Print "sssim: <message>" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Load a scenario or print its error; NULL on error. */
+struct scenario *cli_load(const char *file, const struct scn_override *ov, size_t nov);
+/* Test-only rule breakers from SSSIM_TEST_MUTATION ("sts-ignore-order,..."); 0 if unset. */
+uint32_t cli_mutations(void);
+/* Parse a non-negative integer argument; -1 on error. */
+int cli_parse_u64(const char *s, uint64_t *out);
+
+#endif

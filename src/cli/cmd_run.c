@@ -1,0 +1,323 @@
+/* sssim run: one scenario, one seed; trace, summary and report. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "engine/duration.h"
+#include "cli/replicate.h"
+#include "cli/runner.h"
+#include "observe/stats.h"
+#include "observe/report.h"
+#include "observe/summary.h"
+
+static const char run_usage[] =
+    "usage: sssim run SCENARIO [--seed N] [--until DUR] [--trace FILE]\n"
+    "                 [--trace-format jsonl|csv] [--summary FILE] [--quiet]\n"
+    "                 [--replications N] [--jobs J]\n\n"
+    "Run SCENARIO and print a short report of what happened.\n"
+    "  --seed N          use seed N instead of the scenario's\n"
+    "  --until DUR       stop at DUR (\"40m\", \"1h30m\", seconds) instead of the scenario's\n"
+    "  --trace FILE      write one record per state change (- for standard output)\n"
+    "  --trace-format F  jsonl (default) or csv\n"
+    "  --summary FILE    write the summary JSON (- for standard output)\n"
+    "  --quiet           no report, no notices\n"
+    "  --replications N  run N independent replications (seed of replication k derived\n"
+    "                    from the scenario seed; each can be replayed with --seed) and\n"
+    "                    report distributions: n, mean, stddev, min, p50, p90, p99, max,\n"
+    "                    95%% confidence interval of the mean, and how many never recovered\n"
+    "  --jobs J          threads for replications (default: the number of cores); the\n"
+    "                    results do not depend on J\n"
+    "Files are written whole or not at all. Exit status 1 when an invariant broke that the\n"
+    "scenario does not expect, or the run hit its event cap.\n";
+
+struct run_args {
+    const char *file;
+    struct sim_options opt;
+    const char *trace_path;
+    int trace_format;
+    const char *summary_path;
+    bool quiet;
+    uint64_t replications; /* 0: a single run */
+    uint64_t jobs;
+};
+
+static int parse_args(int argc, char **argv, struct run_args *a)
+{
+    static const struct option longopts[] = {
+        {"seed", required_argument, NULL, 's'},
+        {"until", required_argument, NULL, 'u'},
+        {"trace", required_argument, NULL, 't'},
+        {"trace-format", required_argument, NULL, 'f'},
+        {"summary", required_argument, NULL, 'S'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"replications", required_argument, NULL, 'r'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(a, 0, sizeof *a);
+    a->trace_format = TRACE_JSONL;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+        const char *why = NULL;
+        switch (c) {
+        case 's':
+            if (cli_parse_u64(optarg, &a->opt.seed) != 0) {
+                cli_error("--seed: expected a non-negative integer, found '%s'", optarg);
+                return -1;
+            }
+            a->opt.has_seed = true;
+            break;
+        case 'u':
+            if (duration_parse(optarg, &a->opt.until, &why) != 0) {
+                cli_error("--until: expected a duration such as \"40m\", found '%s' (%s)",
+                          optarg, why);
+                return -1;
+            }
+            a->opt.has_until = true;
+            break;
+        case 't': a->trace_path = optarg; break;
+        case 'f':
+            a->trace_format = trace_format_parse(optarg);
+            if (a->trace_format != TRACE_JSONL && a->trace_format != TRACE_CSV) {
+                cli_error("--trace-format: expected jsonl or csv, found '%s'", optarg);
+                return -1;
+            }
+            break;
+        case 'S': a->summary_path = optarg; break;
+        case 'q': a->quiet = true; break;
+        case 'r':
+            if (cli_parse_u64(optarg, &a->replications) != 0 || a->replications == 0 ||
+                a->replications > 10000000) {
+                cli_error("--replications: expected an integer from 1 to 10000000, found '%s'",
+                          optarg);
+                return -1;
+            }
+            break;
+        case 'j':
+            if (cli_parse_u64(optarg, &a->jobs) != 0 || a->jobs == 0 || a->jobs > 1024) {
+                cli_error("--jobs: expected an integer from 1 to 1024, found '%s'", optarg);
+                return -1;
+            }
+            break;
+        case 'h': fputs(run_usage, stdout); return 1;
+        default:
+            cli_error("run: unknown option '%s'\n%s", argv[optind - 1], run_usage);
+            return -1;
+        }
+    }
+    if (optind != argc - 1) {
+        cli_error("run: expected one SCENARIO file\n%s", run_usage);
+        return -1;
+    }
+    a->file = argv[optind];
+    if (a->replications && a->trace_path) {
+        cli_error("run: --trace records one run; it cannot be combined with --replications "
+                  "(replay one replication with --seed)");
+        return -1;
+    }
+    return 0;
+}
+
+static int write_output(const char *what, const char *path, const char *data, size_t len)
+{
+    if (write_file_atomic(path, data, len) == 0)
+        return 0;
+    cli_error("cannot write %s '%s': %s", what, path, strerror(errno));
+    return -1;
+}
+
+static void stats_row(struct strbuf *o, const char *label, const struct stats *st)
+{
+    if (st->n == 0) {
+        strbuf_printf(o, "  %-28s %6zu never\n", label, st->never);
+        return;
+    }
+    strbuf_printf(o, "  %-28s %6zu %9.2f %8.2f %9.2f %9.2f %9.2f %9.2f  [%.2f, %.2f] %6zu\n",
+                  label, st->n, st->mean, st->stddev, st->min, st->p50, st->p99, st->max,
+                  st->ci_lo, st->ci_hi, st->never);
+}
+
+/* The distribution summary of --replications. */
+static void replication_summary(const struct replications *r, struct strbuf *o)
+{
+    const struct scenario *scn = r->scn;
+    struct stats st;
+    strbuf_puts(o, "{\n  \"scenario\": ");
+    strbuf_json_string(o, scn->name);
+    strbuf_printf(o, ",\n  \"seed\": %llu,\n  \"replications\": %zu,\n",
+                  (unsigned long long)(r->n ? r->seeds[0] : scn->seed), r->n);
+    replications_full_ready_stats(r, &st);
+    strbuf_puts(o, "  \"fullReadySeconds\": ");
+    stats_json(&st, o);
+    strbuf_puts(o, ",\n  \"faults\": [");
+    for (uint32_t f = 0; f < scn->nfaults; f++) {
+        strbuf_printf(o, "%s{\"index\": %u, \"do\": ", f ? ",\n    " : "\n    ", f);
+        strbuf_json_string(o, fault_do_name(scn->faults[f].what));
+        strbuf_puts(o, ", \"at\": ");
+        strbuf_seconds(o, scn->faults[f].at);
+        for (int g = 0; g < FIG_COUNT; g++) {
+            replications_stats(r, (int32_t)f, (enum rep_fig)g, &st);
+            strbuf_printf(o, ",\n      \"%s\": ", rep_fig_names[g]);
+            stats_json(&st, o);
+        }
+        replications_stats(r, (int32_t)f, FIG_RECOVERY, &st);
+        strbuf_printf(o, ",\n      \"neverRecovered\": %zu}", st.never);
+    }
+    strbuf_puts(o, scn->nfaults ? "\n  ],\n" : "],\n");
+    strbuf_puts(o, "  \"violations\": {");
+    for (int i = 0; i < INV_COUNT; i++) {
+        size_t count = 0;
+        uint64_t first = 0;
+        for (size_t k = 0; k < r->n; k++)
+            if (r->broken[k] & (1u << i)) {
+                if (count++ == 0)
+                    first = r->seeds[k];
+            }
+        strbuf_printf(o, "%s\"%s\": {\"replications\": %zu, \"firstSeed\": ", i ? ", " : "",
+                      invariant_name((enum invariant)i), count);
+        if (count)
+            strbuf_printf(o, "%llu}", (unsigned long long)first);
+        else
+            strbuf_puts(o, "null}");
+    }
+    strbuf_puts(o, "}\n}\n");
+}
+
+static void replication_report(const struct replications *r, struct strbuf *o)
+{
+    const struct scenario *scn = r->scn;
+    struct stats st;
+    strbuf_printf(o, "%s: %zu replications (seeds derived from %llu; replay one with "
+                     "--seed)\n",
+                  scn->name, r->n, (unsigned long long)(r->n ? r->seeds[0] : scn->seed));
+    strbuf_printf(o, "  %-28s %6s %9s %8s %9s %9s %9s %9s  %-16s %6s\n", "seconds", "n", "mean",
+                  "stddev", "min", "p50", "p99", "max", "95% CI of mean", "never");
+    replications_full_ready_stats(r, &st);
+    stats_row(o, "fullReady (start)", &st);
+    for (uint32_t f = 0; f < scn->nfaults; f++) {
+        strbuf_printf(o, " fault #%u %s:\n", f, fault_do_name(scn->faults[f].what));
+        for (int g = 0; g < FIG_COUNT; g++) {
+            replications_stats(r, (int32_t)f, (enum rep_fig)g, &st);
+            if (st.n == 0 && g != FIG_RECOVERY && st.never == r->n)
+                continue;
+            stats_row(o, rep_fig_names[g], &st);
+        }
+    }
+    size_t bad = 0;
+    uint64_t first = 0;
+    for (size_t k = 0; k < r->n; k++)
+        if (r->unexpected[k] && bad++ == 0)
+            first = r->seeds[k];
+    if (bad)
+        strbuf_printf(o, "invariants: broken in %zu replication(s); first: sssim run %s --seed "
+                         "%llu\n",
+                      bad, scn->file ? scn->file : scn->name, (unsigned long long)first);
+    else
+        strbuf_puts(o, "invariants: held in every replication (where not expected to break)\n");
+}
+
+static int run_replications(const struct run_args *a, const struct scenario *scn)
+{
+    struct replications r;
+    bool tty = isatty(fileno(stderr)) && !a->quiet;
+    replicate(scn, &a->opt, a->replications, (unsigned)a->jobs, tty, &r);
+    int status = EXIT_OK;
+    if (a->summary_path) {
+        struct strbuf sb;
+        strbuf_init(&sb);
+        replication_summary(&r, &sb);
+        if (write_output("summary", a->summary_path, sb.buf, sb.len) != 0)
+            status = EXIT_USAGE;
+        strbuf_fini(&sb);
+    }
+    if (!a->quiet) {
+        struct strbuf sb;
+        strbuf_init(&sb);
+        replication_report(&r, &sb);
+        bool stdout_taken = a->summary_path && strcmp(a->summary_path, "-") == 0;
+        fputs(sb.buf, stdout_taken ? stderr : stdout);
+        strbuf_fini(&sb);
+    }
+    for (size_t k = 0; k < r.n; k++)
+        if ((r.unexpected[k] || r.hit_cap[k]) && status == EXIT_OK)
+            status = EXIT_FAILED;
+    replications_fini(&r);
+    return status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct run_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc != 0)
+        return rc > 0 ? EXIT_OK : EXIT_USAGE;
+    struct scenario *scn = cli_load(a.file, NULL, 0);
+    if (scn == NULL)
+        return EXIT_USAGE;
+    if (!a.quiet) {
+        for (uint32_t i = 0; i < scn->nwarnings; i++)
+            fprintf(stderr, "sssim: warning: %s\n", scn->warnings[i]);
+        if (scn->nignored)
+            fprintf(stderr, "sssim: %u field(s) accepted but not modelled (sssim validate "
+                            "lists them)\n",
+                    scn->nignored);
+    }
+    a.opt.mutations = cli_mutations();
+    if (a.replications) {
+        int st = run_replications(&a, scn);
+        scenario_free(scn);
+        return st;
+    }
+
+    struct runner r;
+    runner_run(&r, scn, &a.opt, a.trace_path ? a.trace_format : -1);
+    struct sim *sim = r.sim;
+    struct history *hist = r.hist;
+    struct trace *trace = r.trace;
+
+    int status = EXIT_OK;
+    if (trace) {
+        size_t len;
+        const char *text = trace_text(trace, &len);
+        if (write_output("trace", a.trace_path, text, len) != 0)
+            status = EXIT_USAGE;
+    }
+    if (a.summary_path) {
+        struct strbuf sb;
+        strbuf_init(&sb);
+        summary_build(hist, &sb);
+        if (write_output("summary", a.summary_path, sb.buf, sb.len) != 0)
+            status = EXIT_USAGE;
+        strbuf_fini(&sb);
+    }
+    bool stdout_taken = (a.trace_path && strcmp(a.trace_path, "-") == 0) ||
+                        (a.summary_path && strcmp(a.summary_path, "-") == 0);
+    if (!a.quiet) {
+        struct strbuf sb;
+        strbuf_init(&sb);
+        report_build(hist, &sb);
+        fputs(sb.buf, stdout_taken ? stderr : stdout);
+        strbuf_fini(&sb);
+    }
+    if (sim->hit_event_cap) {
+        char at[32];
+        clock_format(sim->now, at, sizeof at);
+        cli_error("%s: the run stopped at the event cap (maxEvents %llu) at %s; raise "
+                  "maxEvents or lower until",
+                  a.file, (unsigned long long)sim->max_events, at);
+        if (status == EXIT_OK)
+            status = EXIT_FAILED;
+    }
+    if (runner_unexpected(&r) && status == EXIT_OK)
+        status = EXIT_FAILED;
+    runner_fini(&r);
+    scenario_free(scn);
+    return status;
+}

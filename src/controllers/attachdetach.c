@@ -1,0 +1,654 @@
+/* The attach/detach controller and the CSI driver behind it, on the store.
+ *
+ * attach_detach_controller.go's informer handlers (podAdd/podUpdate/podDelete through
+ * util.DetermineVolumeAction and ProcessPodVolumes, the PVC worker, nodeUpdate) keep the
+ * desired state of world: (volume, node) pairs wanted by pods. The actual state of world is
+ * the store's VolumeAttachments plus, per attachment, the detachRequestedTime. The
+ * reconciler (reconciler/reconciler.go reconcile) runs on the 100 ms grid, detaches first,
+ * then attaches. Operations go through a per-volume pending-operation lock and exponential
+ * back-off (nestedpendingoperations, goroutinemap/exponentialbackoff); the CSI driver's
+ * ControllerPublish/Unpublish take timings.attach/detach.
+ *
+ * Passes are lazy (docs/internals.md "Periodic loops"): a volume whose state may need an
+ * action is marked dirty by the event that changed it, or by a timed wake for a deadline
+ * (the unmount timeout, the end of a back-off); a pass looks at dirty volumes only. */
+#include "controllers/attachdetach.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/simtime.h"
+#include "util/util.h"
+
+#define TAINT_OUT_OF_SERVICE "node.kubernetes.io/out-of-service"
+/* goroutinemap/exponentialbackoff initialDurationBeforeRetry / maxDurationBeforeRetry. */
+#define BACKOFF_INITIAL MSEC(500)
+#define BACKOFF_MAX (SEC(122))
+
+enum adc_event {
+    EV_POD_SYNC,    /* a = pod: the pod informer's handler after the watch delay */
+    EV_NODE_SYNC,   /* a = node: nodeUpdate / nodeDelete (volumesInUse, taints, Ready) */
+    EV_PASS,        /* one reconcile() pass */
+    EV_WAKE,        /* a = pv: a deadline of this volume came */
+    EV_ATTACH_DONE, /* a = attachment: ControllerPublishVolume returned */
+    EV_DETACH_DONE, /* a = attachment: ControllerUnpublishVolume returned */
+};
+
+/* Forced detach reasons (metrics ForceDetachReasonTimeout / ...OutOfService), the b of
+ * CH_DETACH_FORCED. */
+enum { FORCED_TIMEOUT = 1, FORCED_OUT_OF_SERVICE = 2 };
+
+/* A desired (volume, node) pair for one scheduled pod (VolumeToAttach.ScheduledPods). */
+struct want {
+    uint32_t node;
+    uint32_t pod;
+    bool reported; /* MultiAttachErrorReported */
+    bool waiting;  /* refused by Multi-Attach and not attached since */
+};
+
+struct adc_pv {
+    struct want *want;
+    uint32_t nwant;
+    size_t want_cap;
+    uint32_t ops;       /* operations in flight on the volume */
+    int64_t backoff;    /* durationBeforeRetry of the last failure; 0: none */
+    int64_t last_error; /* lastErrorTime */
+    bool dirty;
+    uint64_t wake_ev;
+    int64_t wake_at;
+};
+
+struct adc_att {
+    bool requested; /* detachRequestedTime is set */
+    int64_t detach_req;
+    bool busy; /* an operation on this (volume, node) is in flight */
+};
+
+struct adc_pod {
+    uint32_t node;
+    uint32_t *pvs; /* volumes this pod adds to the desired state */
+    uint32_t npvs;
+    bool queued;
+    uint32_t waiting;   /* wants of this pod refused by Multi-Attach */
+    int64_t wait_since; /* when `waiting` last became non-zero */
+    int64_t wait_total; /* finished waits */
+};
+
+struct attachdetach {
+    struct sim *sim;
+    struct adc_pv *pvs;
+    size_t pvs_cap;
+    struct adc_att *atts;
+    size_t atts_cap;
+    struct adc_pod *pods;
+    size_t pods_cap;
+    bool *node_queued;
+    uint32_t *dirty;
+    uint32_t ndirty;
+    size_t dirty_cap;
+    uint32_t *work;
+    size_t work_cap;
+    int64_t phase, period;
+    uint64_t pass_ev;
+    int64_t pass_at, last_pass;
+    struct strbuf msg;
+};
+
+static void *grow_zeroed(void *items, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return items;
+    size_t old = *cap;
+    grow_array(&items, cap, need, elem);
+    memset((char *)items + old * elem, 0, (*cap - old) * elem);
+    return items;
+}
+
+static struct adc_pv *pv_rec(struct attachdetach *a, uint32_t pv)
+{
+    a->pvs = grow_zeroed(a->pvs, &a->pvs_cap, (size_t)pv + 1, sizeof *a->pvs);
+    return &a->pvs[pv];
+}
+
+static struct adc_att *att_rec(struct attachdetach *a, uint32_t att)
+{
+    a->atts = grow_zeroed(a->atts, &a->atts_cap, (size_t)att + 1, sizeof *a->atts);
+    return &a->atts[att];
+}
+
+static struct adc_pod *pod_rec(struct attachdetach *a, uint32_t pod)
+{
+    a->pods = grow_zeroed(a->pods, &a->pods_cap, (size_t)pod + 1, sizeof *a->pods);
+    return &a->pods[pod];
+}
+
+/* --- The reconciler's schedule ---------------------------------------------------------- */
+
+static void ensure_pass(struct attachdetach *a)
+{
+    struct sim *sim = a->sim;
+    int64_t t = grid_next(sim->now, a->phase, a->period);
+    if (t <= a->last_pass)
+        t = a->last_pass + a->period; /* this tick's pass already ran */
+    if (a->pass_ev != QUEUE_NO_EVENT) {
+        if (a->pass_at <= t)
+            return;
+        sim_cancel(sim, a->pass_ev);
+    }
+    a->pass_at = t;
+    a->pass_ev = sim_at(sim, t, MOD_ADC, EV_PASS, 0, 0, 0);
+}
+
+static void mark_dirty(struct attachdetach *a, uint32_t pv)
+{
+    struct adc_pv *v = pv_rec(a, pv);
+    if (!v->dirty) {
+        v->dirty = true;
+        VEC_PUSH(a->dirty, a->ndirty, a->dirty_cap, pv);
+    }
+    ensure_pass(a);
+}
+
+/* Look at the volume again at the first tick at or after `t`. */
+static void wake_at(struct attachdetach *a, uint32_t pv, int64_t t)
+{
+    struct adc_pv *v = pv_rec(a, pv);
+    t = grid_next(t, a->phase, a->period);
+    if (v->wake_ev != QUEUE_NO_EVENT) {
+        if (v->wake_at <= t)
+            return;
+        sim_cancel(a->sim, v->wake_ev);
+    }
+    v->wake_at = t;
+    v->wake_ev = sim_at(a->sim, t, MOD_ADC, EV_WAKE, pv, 0, 0);
+}
+
+/* --- Desired state of world ------------------------------------------------------------ */
+
+static bool wanted_on(const struct adc_pv *v, uint32_t node)
+{
+    for (uint32_t i = 0; i < v->nwant; i++)
+        if (v->want[i].node == node)
+            return true;
+    return false;
+}
+
+static void wait_begin(struct attachdetach *a, struct want *w)
+{
+    if (w->waiting)
+        return;
+    w->waiting = true;
+    struct adc_pod *ap = pod_rec(a, w->pod);
+    if (ap->waiting++ == 0)
+        ap->wait_since = a->sim->now;
+}
+
+static void wait_end(struct attachdetach *a, struct want *w)
+{
+    if (!w->waiting)
+        return;
+    w->waiting = false;
+    struct adc_pod *ap = pod_rec(a, w->pod);
+    if (--ap->waiting == 0)
+        ap->wait_total += a->sim->now - ap->wait_since;
+}
+
+static void want_add(struct attachdetach *a, uint32_t pv, uint32_t node, uint32_t pod)
+{
+    struct adc_pv *v = pv_rec(a, pv);
+    struct want w = {.node = node, .pod = pod};
+    VEC_PUSH(v->want, v->nwant, v->want_cap, w);
+    mark_dirty(a, pv);
+}
+
+static void want_remove(struct attachdetach *a, uint32_t pv, uint32_t node, uint32_t pod)
+{
+    struct adc_pv *v = pv_rec(a, pv);
+    for (uint32_t i = 0; i < v->nwant; i++) {
+        if (v->want[i].node != node || v->want[i].pod != pod)
+            continue;
+        wait_end(a, &v->want[i]);
+        v->want[i] = v->want[--v->nwant];
+        break;
+    }
+    mark_dirty(a, pv);
+}
+
+/* pkg/volume/util IsPodTerminated: phase Failed or Succeeded, or deletionTimestamp set and
+ * no container running per the pod status. A pod on a dead node keeps the last status
+ * (running) forever, so its volumes stay wanted. */
+static bool pod_terminated(const struct pod *p)
+{
+    return p->phase == PHASE_FAILED || p->phase == PHASE_SUCCEEDED ||
+           (pod_terminating(p) && !p->containers_running);
+}
+
+static bool contains(const uint32_t *xs, uint32_t n, uint32_t x)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (xs[i] == x)
+            return true;
+    return false;
+}
+
+/* podAdd / podUpdate / podDelete: DetermineVolumeAction then ProcessPodVolumes. A claim's
+ * volume is added once the claim is Bound (CreateVolumeSpec); a volume already added is
+ * kept while the pod wants it, whatever the claim's phase since. Pods on a deleted Node
+ * keep their volumes (desiredStateOfWorld.DeleteNode refuses a node with volumes). */
+static void pod_sync(struct attachdetach *a, uint32_t pod)
+{
+    const struct store *st = a->sim->store;
+    const struct pod *p = &st->pods[pod];
+    struct adc_pod *ap = pod_rec(a, pod);
+    ap->queued = false;
+
+    uint32_t now_pvs[16];
+    uint32_t n = 0;
+    bool wanted = !p->gone && p->node != NONE_ID && !pod_terminated(p);
+    if (wanted) {
+        const struct statefulset *set = &st->sets[p->sts];
+        for (uint32_t t = 0; t < set->spec->nclaims && n < ARRAY_LEN(now_pvs); t++) {
+            uint32_t c = store_sts_claim(st, p->sts, t, p->ordinal);
+            if (c == NONE_ID || st->pvcs[c].pv == NONE_ID)
+                continue;
+            uint32_t pv = st->pvcs[c].pv;
+            if (st->pvcs[c].phase == PVC_BOUND || contains(ap->pvs, ap->npvs, pv))
+                now_pvs[n++] = pv;
+        }
+    }
+    for (uint32_t i = 0; i < ap->npvs; i++)
+        if (!contains(now_pvs, n, ap->pvs[i]))
+            want_remove(a, ap->pvs[i], ap->node, pod);
+    for (uint32_t i = 0; i < n; i++)
+        if (!contains(ap->pvs, ap->npvs, now_pvs[i]))
+            want_add(a, now_pvs[i], p->node, pod);
+    if (n > 0 && ap->pvs == NULL)
+        ap->pvs = xcalloc(ARRAY_LEN(now_pvs), sizeof *ap->pvs);
+    if (n > 0 || ap->pvs != NULL)
+        memcpy(ap->pvs, now_pvs, n * sizeof *now_pvs);
+    ap->npvs = n;
+    ap->node = p->node;
+}
+
+static void queue_pod(struct attachdetach *a, uint32_t pod)
+{
+    struct adc_pod *ap = pod_rec(a, pod);
+    if (ap->queued)
+        return;
+    ap->queued = true;
+    sim_after(a->sim, sim_watch_delay(a->sim), MOD_ADC, EV_POD_SYNC, pod, 0, 0);
+}
+
+/* nodeUpdate: processVolumesInUse (and the taints and Ready condition the reconciler reads):
+ * every volume attached there may now be detachable. */
+static void node_sync(struct attachdetach *a, uint32_t node)
+{
+    const struct node *n = &a->sim->store->nodes[node];
+    a->node_queued[node] = false;
+    for (uint32_t i = 0; i < n->nvolumes_attached; i++)
+        mark_dirty(a, n->volumes_attached[i]);
+}
+
+static void queue_node(struct attachdetach *a, uint32_t node)
+{
+    if (a->node_queued[node])
+        return;
+    a->node_queued[node] = true;
+    sim_after(a->sim, sim_watch_delay(a->sim), MOD_ADC, EV_NODE_SYNC, node, 0, 0);
+}
+
+/* --- Operations ----------------------------------------------------------------------- */
+
+/* pkg/volume/util IsMultiAttachAllowed for a PV: allowed when its access modes include
+ * ReadWriteMany or ReadOnlyMany, or name none. The PV has its claim's modes. */
+static bool multi_attach_allowed(const struct store *st, uint32_t pv)
+{
+    uint32_t modes = st->pvcs[st->pvs[pv].pvc].access_modes;
+    return modes == 0 || (modes & (ACCESS_RWX | ACCESS_ROX)) != 0;
+}
+
+/* nestedpendingoperations: a volume that cannot be multi-attached has one operation key
+ * for the whole cluster; others one per (volume, node). */
+static bool op_pending(struct attachdetach *a, uint32_t pv, uint32_t att, bool multi)
+{
+    if (!multi)
+        return a->pvs[pv].ops > 0;
+    return att != NONE_ID && att_rec(a, att)->busy;
+}
+
+/* exponentialbackoff SafeToRetry; the end of a back-off is treated like the end of the
+ * unmount wait below. */
+static bool in_backoff(struct attachdetach *a, uint32_t pv)
+{
+    const struct adc_pv *v = &a->pvs[pv];
+    return v->backoff > 0 && a->sim->now - v->last_error < v->backoff;
+}
+
+static void backoff_failed(struct attachdetach *a, uint32_t pv)
+{
+    struct adc_pv *v = pv_rec(a, pv);
+    v->backoff = v->backoff == 0 ? BACKOFF_INITIAL : 2 * v->backoff;
+    if (v->backoff > BACKOFF_MAX)
+        v->backoff = BACKOFF_MAX;
+    v->last_error = a->sim->now;
+}
+
+static void start_op(struct attachdetach *a, uint32_t pv, uint32_t att)
+{
+    a->pvs[pv].ops++;
+    att_rec(a, att)->busy = true;
+}
+
+static void end_op(struct attachdetach *a, uint32_t pv, uint32_t att)
+{
+    a->pvs[pv].ops--;
+    att_rec(a, att)->busy = false;
+}
+
+static bool has_taint_key(const struct node *n, const char *key)
+{
+    for (uint32_t i = 0; i < n->ntaints; i++)
+        if (strcmp(n->taints[i].taint.key, key) == 0)
+            return true;
+    return false;
+}
+
+static void emit_forced(struct attachdetach *a, uint32_t att, int why)
+{
+    struct store *st = a->sim->store;
+    const struct attachment *at = &st->attachments[att];
+    const char *text = NULL;
+    if (store_wants_text(st)) {
+        strbuf_reset(&a->msg);
+        if (why == FORCED_TIMEOUT)
+            strbuf_printf(&a->msg,
+                          "volume \"%s\" on node \"%s\" is not safe to detach, but "
+                          "maxWaitForUnmountDuration expired, force detaching",
+                          st->pvs[at->pv].name, st->nodes[at->node].name);
+        else
+            strbuf_printf(&a->msg,
+                          "node \"%s\" has out-of-service taint, force detaching volume \"%s\"",
+                          st->nodes[at->node].name, st->pvs[at->pv].name);
+        text = a->msg.buf;
+    }
+    store_emit(st, CH_DETACH_FORCED, KIND_ATTACHMENT, att, at->node, at->pv, why, text);
+}
+
+/* reconcile(), first loop, for one volume: each attachment no longer wanted on its node. */
+static void reconcile_detach(struct attachdetach *a, uint32_t pv)
+{
+    struct sim *sim = a->sim;
+    struct store *st = sim->store;
+    const struct scn_kubernetes *k = &sim->scn->k8s;
+    const struct adc_pv *v = &a->pvs[pv];
+    bool multi = multi_attach_allowed(st, pv);
+    for (uint32_t i = 0; i < st->pvs[pv].nattachments; i++) {
+        uint32_t att = st->pvs[pv].attachments[i];
+        const struct attachment *at = &st->attachments[att];
+        if (at->gone || wanted_on(v, at->node))
+            continue;
+        if (op_pending(a, pv, att, multi))
+            continue; /* its completion marks the volume dirty */
+        if (in_backoff(a, pv)) {
+            wake_at(a, pv, v->last_error + v->backoff);
+            continue;
+        }
+        struct adc_att *aa = att_rec(a, att);
+        if (!aa->requested) {
+            aa->requested = true; /* SetDetachRequestTime */
+            aa->detach_req = sim->now;
+        }
+        /* Upstream compares wall-clock time (elapsed > maxWaitForUnmountDuration) in a
+         * loop whose period slides by its own run time, so the first tick at or after the
+         * deadline is already past it; on the exact grid that is ">=". */
+        bool expired = sim->now - aa->detach_req >= k->max_wait_for_unmount_ns;
+        const struct node *n = &st->nodes[at->node];
+        /* nodeIsHealthy: a Node missing from the informer is not healthy (k/k #110721:
+         * force detach on timeout only from an unhealthy node). */
+        bool healthy = n->exists && n->ready == COND_TRUE;
+        bool force_timeout = expired && !k->disable_force_detach_on_timeout;
+        bool force = !healthy && force_timeout;
+        /* hasOutOfServiceTaint: the key, any effect; a missing Node has no taints. */
+        bool oos = n->exists && has_taint_key(n, TAINT_OUT_OF_SERVICE);
+        /* MountedByNode: the node's status.volumesInUse (kept as last reported when the
+         * Node is deleted: nodeDelete re-applies it). */
+        bool mounted = node_volume_in_use(n, pv);
+        if (mounted && !force && !oos) {
+            if (!expired && !k->disable_force_detach_on_timeout)
+                wake_at(a, pv, aa->detach_req + k->max_wait_for_unmount_ns);
+            continue;
+        }
+        bool verify_safe = !(force_timeout || oos);
+        if (!verify_safe)
+            emit_forced(a, att, force_timeout ? FORCED_TIMEOUT : FORCED_OUT_OF_SERVICE);
+        /* RemoveVolumeFromReportAsAttached + node status, then DetachVolume. */
+        store_attachment_set_state(st, att, ATTACH_DETACHING);
+        start_op(a, pv, att);
+        sim_after(sim, sim_sample(sim, &sim->scn->timings.detach, RNG_DETACH), MOD_ADC,
+                  EV_DETACH_DONE, att, 0, 0);
+    }
+}
+
+/* reportMultiAttachError: name the pods that use the volume on other nodes, if any. */
+static void report_multi_attach(struct attachdetach *a, uint32_t pv, const struct want *w)
+{
+    struct store *st = a->sim->store;
+    const struct adc_pv *v = &a->pvs[pv];
+    const char *text = NULL;
+    if (store_wants_text(st)) {
+        struct strbuf *m = &a->msg;
+        strbuf_reset(m);
+        strbuf_printf(m, "Multi-Attach error for volume \"%s\" ", st->pvs[pv].name);
+        uint32_t others = 0;
+        for (uint32_t i = 0; i < v->nwant; i++) {
+            if (v->want[i].node == w->node)
+                continue;
+            strbuf_puts(m, others++ ? ", " : "Volume is already used by pod(s) ");
+            strbuf_puts(m, st->pods[v->want[i].pod].name);
+        }
+        if (others == 0)
+            strbuf_puts(m, "Volume is already exclusively attached to one node and can't be "
+                           "attached to another");
+        text = m->buf;
+    }
+    store_emit(st, CH_ATTACH_MULTI, KIND_POD, w->pod, w->node, pv, 0, text);
+}
+
+static uint32_t attached_elsewhere(const struct store *st, uint32_t pv, uint32_t node)
+{
+    const struct pv *v = &st->pvs[pv];
+    for (uint32_t i = 0; i < v->nattachments; i++) {
+        const struct attachment *at = &st->attachments[v->attachments[i]];
+        if (!at->gone && at->state == ATTACH_ATTACHED && at->node != node)
+            return at->node;
+    }
+    return NONE_ID;
+}
+
+/* attachDesiredVolumes for one volume. */
+static void reconcile_attach(struct attachdetach *a, uint32_t pv)
+{
+    struct sim *sim = a->sim;
+    struct store *st = sim->store;
+    bool multi = multi_attach_allowed(st, pv);
+    for (uint32_t i = 0; i < a->pvs[pv].nwant; i++) {
+        struct adc_pv *v = &a->pvs[pv];
+        struct want *w = &v->want[i];
+        uint32_t att = store_attachment_find(st, pv, w->node);
+        if (op_pending(a, pv, att, multi))
+            continue;
+        if (att != NONE_ID && st->attachments[att].state == ATTACH_ATTACHED) {
+            att_rec(a, att)->requested = false; /* ResetDetachRequestTime */
+            wait_end(a, w);
+            continue;
+        }
+        if (!multi && !sim_mutated(sim, MUT_ADC_MULTI_ATTACH) &&
+            attached_elsewhere(st, pv, w->node) != NONE_ID) {
+            if (!w->reported) {
+                w->reported = true;
+                report_multi_attach(a, pv, w);
+            }
+            wait_begin(a, w);
+            continue; /* the detach's completion marks the volume dirty */
+        }
+        if (in_backoff(a, pv)) {
+            wake_at(a, pv, v->last_error + v->backoff);
+            continue;
+        }
+        /* AttachVolume; an attachment left uncertain by a failure is attached again. */
+        wait_end(a, w);
+        if (att == NONE_ID)
+            att = store_attachment_create(st, pv, w->node);
+        start_op(a, pv, att);
+        sim_after(sim, sim_sample(sim, &sim->scn->timings.attach, RNG_ATTACH), MOD_ADC,
+                  EV_ATTACH_DONE, att, 0, 0);
+    }
+}
+
+static void reconcile(struct attachdetach *a)
+{
+    a->pass_ev = QUEUE_NO_EVENT;
+    a->last_pass = a->sim->now;
+    /* The dirty set is taken whole; marks made while acting start the next one. */
+    a->work = grow_zeroed(a->work, &a->work_cap, a->ndirty ? a->ndirty : 1, sizeof *a->work);
+    uint32_t n = a->ndirty;
+    memcpy(a->work, a->dirty, n * sizeof *a->work);
+    a->ndirty = 0;
+    for (uint32_t i = 0; i < n; i++)
+        a->pvs[a->work[i]].dirty = false;
+    /* Detaches before attaches, so that a volume moving between nodes leaves first. */
+    for (uint32_t i = 0; i < n; i++)
+        reconcile_detach(a, a->work[i]);
+    for (uint32_t i = 0; i < n; i++)
+        reconcile_attach(a, a->work[i]);
+}
+
+/* The CSI driver answered ControllerPublishVolume. A lost disk, or a node that is no
+ * longer there, fails: the attachment stays uncertain and the operation backs off. */
+static void on_attach_done(struct attachdetach *a, uint32_t att)
+{
+    struct store *st = a->sim->store;
+    const struct attachment *at = &st->attachments[att];
+    uint32_t pv = at->pv;
+    end_op(a, pv, att);
+    if (!at->gone) {
+        if (st->pvs[pv].lost || !st->nodes[at->node].exists) {
+            backoff_failed(a, pv);
+        } else {
+            a->pvs[pv].backoff = 0; /* a completed operation forgets its back-off */
+            store_attachment_set_state(st, att, ATTACH_ATTACHED);
+        }
+    }
+    mark_dirty(a, pv);
+}
+
+static void on_detach_done(struct attachdetach *a, uint32_t att)
+{
+    struct store *st = a->sim->store;
+    uint32_t pv = st->attachments[att].pv;
+    end_op(a, pv, att);
+    a->pvs[pv].backoff = 0;
+    store_attachment_remove(st, att);
+    mark_dirty(a, pv);
+}
+
+/* --- Module interface ----------------------------------------------------------------- */
+
+struct attachdetach *adc_new(struct sim *sim)
+{
+    struct attachdetach *a = xcalloc(1, sizeof *a);
+    a->sim = sim;
+    a->period = sim->scn->k8s.ad_reconciler_period_ns;
+    if (a->period <= 0)
+        a->period = MSEC(100);
+    a->last_pass = -1;
+    a->node_queued = xcalloc(sim->store->nnodes ? sim->store->nnodes : 1, sizeof(bool));
+    strbuf_init(&a->msg);
+    return a;
+}
+
+void adc_free(struct attachdetach *a)
+{
+    if (a == NULL)
+        return;
+    for (size_t i = 0; i < a->pvs_cap; i++)
+        free(a->pvs[i].want);
+    for (size_t i = 0; i < a->pods_cap; i++)
+        free(a->pods[i].pvs);
+    free(a->pvs);
+    free(a->atts);
+    free(a->pods);
+    free(a->node_queued);
+    free(a->dirty);
+    free(a->work);
+    strbuf_fini(&a->msg);
+    free(a);
+}
+
+void adc_start(struct sim *sim)
+{
+    struct attachdetach *a = sim->adc;
+    a->phase = sim_phase(sim, a->period);
+}
+
+void adc_on_event(struct sim *sim, const struct event *ev)
+{
+    struct attachdetach *a = sim->adc;
+    switch ((enum adc_event)ev->kind) {
+    case EV_POD_SYNC: pod_sync(a, ev->a); break;
+    case EV_NODE_SYNC: node_sync(a, ev->a); break;
+    case EV_PASS: reconcile(a); break;
+    case EV_WAKE:
+        a->pvs[ev->a].wake_ev = QUEUE_NO_EVENT;
+        mark_dirty(a, ev->a);
+        break;
+    case EV_ATTACH_DONE: on_attach_done(a, ev->a); break;
+    case EV_DETACH_DONE: on_detach_done(a, ev->a); break;
+    }
+}
+
+void adc_on_change(void *ctx, const struct change *c)
+{
+    struct sim *sim = ctx;
+    struct attachdetach *a = sim->adc;
+    if (a == NULL)
+        return;
+    const struct store *st = sim->store;
+    switch (c->reason) {
+    /* Runtime notices (not API writes) and this module's own events are not pod updates. */
+    case CH_POD_CONTAINER_DIED:
+    case CH_POD_CONTAINER_STARTED:
+    case CH_ATTACH_MULTI:
+    case CH_POD_FAILED_SCHEDULING:
+    case CH_POD_CREATED: break;
+    case CH_PVC_BOUND: {
+        const struct pvc *pc = &st->pvcs[c->obj];
+        uint32_t pod = store_sts_pod(st, pc->sts, pc->ordinal);
+        if (pod != NONE_ID && st->pods[pod].node != NONE_ID)
+            queue_pod(a, pod);
+        break;
+    }
+    case CH_NODE_VOLUMES_IN_USE:
+    case CH_NODE_TAINTED:
+    case CH_NODE_UNTAINTED:
+    case CH_NODE_READY:
+    case CH_NODE_NOT_READY:
+    case CH_NODE_UNKNOWN:
+    case CH_NODE_DELETED: queue_node(a, c->obj); break;
+    default:
+        if (c->kind == KIND_POD && c->obj < st->npods &&
+            (st->pods[c->obj].node != NONE_ID ||
+             (c->obj < a->pods_cap && a->pods[c->obj].npvs > 0)))
+            queue_pod(a, c->obj);
+        break;
+    }
+}
+
+int64_t adc_multi_attach_wait(const struct sim *sim, uint32_t pod)
+{
+    const struct attachdetach *a = sim->adc;
+    if (a == NULL || pod >= a->pods_cap)
+        return 0;
+    const struct adc_pod *ap = &a->pods[pod];
+    return ap->wait_total + (ap->waiting ? sim->now - ap->wait_since : 0);
+}

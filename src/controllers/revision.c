@@ -1,0 +1,238 @@
+/* ControllerRevisions of a StatefulSet (upstream pkg/controller/history and the revision
+ * functions of pkg/controller/statefulset). */
+#include "controllers/revision.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- Template data ------------------------------------------------------------------- */
+
+/* Indexes of kv pairs sorted by key: encoding/json writes map keys in sorted order, so the
+ * order the scenario listed them in must not make a different revision. */
+static void put_sorted_kv(struct strbuf *sb, const struct kv *kv, uint32_t n)
+{
+    uint32_t small[32];
+    uint32_t *idx = n <= ARRAY_LEN(small) ? small : xmalloc(n * sizeof *idx);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t j = i;
+        while (j > 0 && strcmp(kv[idx[j - 1]].key, kv[i].key) > 0) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = i;
+    }
+    strbuf_putc(sb, '{');
+    for (uint32_t i = 0; i < n; i++) {
+        if (i)
+            strbuf_putc(sb, ',');
+        strbuf_json_string(sb, kv[idx[i]].key);
+        strbuf_putc(sb, ':');
+        strbuf_json_string(sb, kv[idx[i]].value ? kv[idx[i]].value : "");
+    }
+    strbuf_putc(sb, '}');
+    if (idx != small)
+        free(idx);
+}
+
+static void put_probe(struct strbuf *sb, const struct probe *p)
+{
+    if (!p->present) {
+        strbuf_puts(sb, "null");
+        return;
+    }
+    strbuf_printf(sb,
+                  "{\"initialDelay\":%" PRId64 ",\"period\":%" PRId64 ",\"timeout\":%" PRId64
+                  ",\"success\":%" PRId32 ",\"failure\":%" PRId32 "}",
+                  p->initial_delay_ns, p->period_ns, p->timeout_ns, p->success_threshold,
+                  p->failure_threshold);
+}
+
+void rev_template_data(struct strbuf *sb, const struct scn_pod_template *t)
+{
+    strbuf_puts(sb, "{\"labels\":");
+    put_sorted_kv(sb, t->labels, t->nlabels);
+    strbuf_puts(sb, ",\"containers\":[");
+    for (uint32_t i = 0; i < t->ncontainers; i++) {
+        const struct scn_container *c = &t->containers[i];
+        if (i)
+            strbuf_putc(sb, ',');
+        strbuf_puts(sb, "{\"name\":");
+        strbuf_json_string(sb, c->name ? c->name : "");
+        strbuf_puts(sb, ",\"image\":");
+        strbuf_json_string(sb, c->image ? c->image : "");
+        strbuf_printf(sb, ",\"cpu\":%" PRId64 ",\"memory\":%" PRId64 ",\"readinessProbe\":",
+                      c->requests.cpu_milli, c->requests.memory_bytes);
+        put_probe(sb, &c->readiness);
+        strbuf_putc(sb, '}');
+    }
+    strbuf_printf(sb, "],\"terminationGracePeriod\":%" PRId64 ",\"tolerations\":[",
+                  t->termination_grace_ns);
+    for (uint32_t i = 0; i < t->ntolerations; i++) {
+        const struct toleration *tol = &t->tolerations[i];
+        if (i)
+            strbuf_putc(sb, ',');
+        strbuf_puts(sb, "{\"key\":");
+        strbuf_json_string(sb, tol->key ? tol->key : "");
+        strbuf_printf(sb, ",\"op\":%d,\"value\":", (int)tol->op);
+        strbuf_json_string(sb, tol->value ? tol->value : "");
+        strbuf_printf(sb, ",\"effect\":%d", (int)tol->effect);
+        if (tol->has_seconds)
+            strbuf_printf(sb, ",\"seconds\":%" PRId64, tol->seconds);
+        strbuf_putc(sb, '}');
+    }
+    strbuf_puts(sb, "],\"nodeSelector\":");
+    put_sorted_kv(sb, t->node_selector, t->nnode_selector);
+    strbuf_puts(sb, ",\"zones\":[");
+    for (uint32_t i = 0; i < t->nzones; i++) {
+        if (i)
+            strbuf_putc(sb, ',');
+        strbuf_json_string(sb, t->zones[i]);
+    }
+    strbuf_printf(sb, "],\"priority\":%" PRId32 "}", t->priority);
+}
+
+/* --- Hash and name ------------------------------------------------------------------- */
+
+#define FNV32_PRIME 16777619u
+
+static uint32_t fnv1_32(const void *data, size_t len, uint32_t h)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++) {
+        h *= FNV32_PRIME;
+        h ^= p[i];
+    }
+    return h;
+}
+
+uint32_t rev_hash(const char *data, size_t len, int32_t collision_count)
+{
+    char probe[16];
+    int n = snprintf(probe, sizeof probe, "%" PRId32, collision_count);
+    uint32_t h = fnv1_32(data, len, FNV32A_INIT); /* the FNV offset basis, same for FNV-1 */
+    return fnv1_32(probe, (size_t)n, h);
+}
+
+void rev_safe_encode(uint32_t hash, char out[REV_HASH_LEN])
+{
+    static const char alphanums[] = REV_ALPHANUMS;
+    int n = snprintf(out, REV_HASH_LEN, "%" PRIu32, hash);
+    for (int i = 0; i < n; i++)
+        out[i] = alphanums[(unsigned char)out[i] % (sizeof alphanums - 1)];
+}
+
+/* --- History ------------------------------------------------------------------------- */
+
+void rev_sort(const struct store *st, uint32_t *ids, uint32_t n)
+{
+    /* Insertion sort is stable (sort.Stable upstream) and a set keeps few revisions. */
+    for (uint32_t i = 1; i < n; i++) {
+        uint32_t id = ids[i];
+        uint32_t j = i;
+        while (j > 0 && st->revisions[ids[j - 1]].number > st->revisions[id].number) {
+            ids[j] = ids[j - 1];
+            j--;
+        }
+        ids[j] = id;
+    }
+}
+
+/* history.EqualRevision: the data bytes are equal (the hash label of a StatefulSet revision
+ * is safe-encoded, so it never parses as a number and only the data is compared). */
+static bool revision_has_data(const struct store *st, uint32_t rev, const struct strbuf *data,
+                              uint32_t template_id, struct strbuf *tmp)
+{
+    const struct revision *r = &st->revisions[rev];
+    if (r->template_id == template_id)
+        return true;
+    strbuf_reset(tmp);
+    rev_template_data(tmp, store_template(st, r->template_id));
+    return tmp->len == data->len && memcmp(tmp->buf, data->buf, data->len) == 0;
+}
+
+static bool name_taken(const struct store *st, const struct statefulset *s, const char *name)
+{
+    for (uint32_t i = 0; i < s->nrevisions; i++)
+        if (strcmp(st->revisions[s->revisions[i]].name, name) == 0)
+            return true;
+    return false;
+}
+
+void rev_get_set_revisions(struct store *st, uint32_t sts, const uint32_t *sorted, uint32_t n,
+                           struct strbuf *scratch, struct rev_choice *out)
+{
+    const struct statefulset *s = &st->sets[sts];
+    memset(out, 0, sizeof *out);
+    out->collision_count = s->status.collision_count;
+
+    /* newRevision(set, nextRevision(revisions), &collisionCount) */
+    struct strbuf data;
+    strbuf_init(&data);
+    rev_template_data(&data, store_template(st, s->template_id));
+    int64_t next = n > 0 ? st->revisions[sorted[n - 1]].number + 1 : 1;
+
+    /* history.FindEqualRevisions; the last one in revision order is the one upstream uses. */
+    uint32_t equal_last = NONE_ID;
+    for (uint32_t i = 0; i < n; i++)
+        if (revision_has_data(st, sorted[i], &data, s->template_id, scratch))
+            equal_last = sorted[i];
+
+    if (equal_last != NONE_ID && equal_last == sorted[n - 1]) {
+        /* The equivalent revision is the newest: the update revision did not change. */
+        out->update = equal_last;
+    } else if (equal_last != NONE_ID) {
+        /* Roll back: history.UpdateControllerRevision gives the old revision the next
+         * number, so its name (and the pods that carry it) become current again. */
+        store_revision_set_number(st, equal_last, next);
+        out->update = equal_last;
+        out->rolled_back = true;
+    } else {
+        /* history.CreateControllerRevision: a name taken by a revision with other data is a
+         * hash collision; bump collisionCount and hash again. */
+        char hash[REV_HASH_LEN];
+        struct strbuf name;
+        strbuf_init(&name);
+        uint32_t h;
+        for (;;) {
+            h = rev_hash(data.buf, data.len, out->collision_count);
+            rev_safe_encode(h, hash);
+            strbuf_reset(&name);
+            /* ControllerRevisionName truncates a prefix longer than 223 bytes. */
+            strbuf_printf(&name, "%.223s-%s", s->name, hash);
+            if (!name_taken(st, s, name.buf))
+                break;
+            out->collision_count++;
+        }
+        out->update = store_revision_create(st, sts, name.buf, next, h, s->template_id);
+        out->created = true;
+        strbuf_fini(&name);
+    }
+    strbuf_fini(&data);
+
+    /* The revision named by status.currentRevision, else the update revision (first sync). */
+    out->current = out->update;
+    for (uint32_t i = 0; i < n; i++)
+        if (sorted[i] == s->status.current_revision)
+            out->current = sorted[i];
+}
+
+void rev_truncate_history(struct store *st, const uint32_t *sorted, uint32_t n, const bool *live,
+                          int32_t limit)
+{
+    if (limit < 0)
+        return;
+    uint32_t history = 0;
+    for (uint32_t i = 0; i < n; i++)
+        history += !live[i];
+    if (history <= (uint32_t)limit)
+        return;
+    uint32_t excess = history - (uint32_t)limit;
+    for (uint32_t i = 0; i < n && excess > 0; i++) {
+        if (live[i])
+            continue;
+        store_revision_delete(st, sorted[i]);
+        excess--;
+    }
+}

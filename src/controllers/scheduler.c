@@ -1,0 +1,1001 @@
+/* kube-scheduler on the store.
+ *
+ * The scheduling queue (pkg/scheduler/backend/queue/scheduling_queue.go) becomes per-pod
+ * state: a pod is active (an EV_ATTEMPT is pending), unschedulable (in the unschedulablePods
+ * list until an informer event of a plugin that rejected it moves it, or the 5-minute
+ * leftover flush), or waiting in PreBind for its WaitForFirstConsumer claims. One attempt is
+ * one scheduling cycle of schedule_one.go: the PreFilter and Filter plugins of the default
+ * profile in their order, PostFilter's message (preemption itself is not modelled), a score,
+ * selectHost; then the binding cycle. Binding writes spec.nodeName (store_pod_bind). */
+#include "controllers/scheduler.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "controllers/volumes.h"
+#include "engine/simtime.h"
+#include "util/util.h"
+
+#define LABEL_HOSTNAME "kubernetes.io/hostname"
+#define LABEL_ZONE "topology.kubernetes.io/zone"
+#define TAINT_NOT_READY "node.kubernetes.io/not-ready"
+#define TAINT_UNREACHABLE "node.kubernetes.io/unreachable"
+#define TAINT_UNSCHEDULABLE "node.kubernetes.io/unschedulable"
+
+/* schedule_one.go numFeasibleNodesToFind: minFeasibleNodesToFind and
+ * minFeasibleNodesPercentageToFind (percentageOfNodesToScore unset: adaptive). */
+#define MIN_FEASIBLE_NODES 100
+#define MIN_FEASIBLE_PERCENT 5
+/* scheduling_queue.go Run: flushUnschedulablePodsLeftover every 30 s. */
+#define UNSCHED_FLUSH_PERIOD SEC(30)
+/* volumebinding DefaultBindTimeoutSeconds: how long PreBind waits for provisioning. */
+#define BIND_TIMEOUT SEC(600)
+/* pkg/scheduler/util DefaultMilliCPURequest / DefaultMemoryRequest: what scoring assumes
+ * for a pod that requests nothing (GetNonzeroRequests). */
+#define DEFAULT_MILLI_CPU 100
+#define DEFAULT_MEMORY_BYTES (INT64_C(200) * 1024 * 1024)
+/* podtopologyspread systemDefaultConstraints: hostname maxSkew 3, zone maxSkew 5, both
+ * ScheduleAnyway (scoring only). */
+#define SPREAD_HOST_MAX_SKEW 3
+#define SPREAD_ZONE_MAX_SKEW 5
+/* apis/config/v1 default_plugins.go weights of the scores kept here. */
+#define WEIGHT_FIT 1
+#define WEIGHT_SPREAD 2
+#define MAX_NODE_SCORE 100
+
+enum sched_event {
+    EV_ATTEMPT,         /* a = pod: popped from activeQ / backoffQ, run a cycle */
+    EV_MOVE,            /* informer events reached the queue: move unschedulable pods */
+    EV_FLUSH,           /* a = pod: flushUnschedulablePodsLeftover picked it */
+    EV_PREBIND,         /* a = pod: a claim of a pod in PreBind was bound */
+    EV_PREBIND_TIMEOUT, /* a = pod: BindPodVolumes gave up */
+};
+
+/* The plugins that rejected a pod (Diagnosis.UnschedulablePlugins). Only events those
+ * plugins register (EventsToRegister with their queueing hints) move the pod back. */
+enum sched_plugin {
+    PL_NODE_UNSCHEDULABLE = 1u << 0, /* Node add, spec.unschedulable cleared */
+    PL_TAINT_TOLERATION = 1u << 1,   /* Node add, a taint removed */
+    PL_NODE_AFFINITY = 1u << 2,      /* Node add, labels changed (never here) */
+    PL_NODE_RESOURCES_FIT = 1u << 3, /* an assigned pod deleted */
+    PL_VOLUME_BINDING = 1u << 4,     /* PVC added or bound */
+};
+
+enum qstate {
+    Q_NONE,          /* not in the queue (not ours, bound, or gone) */
+    Q_ACTIVE,        /* an EV_ATTEMPT is pending (activeQ or backoffQ) */
+    Q_UNSCHEDULABLE, /* in unschedulablePods */
+    Q_PREBIND,       /* assumed on a node, waiting for its claims to be provisioned */
+};
+
+struct sched_pod {
+    enum qstate state;
+    uint32_t attempts; /* QueuedPodInfo.Attempts */
+    int64_t timestamp; /* QueuedPodInfo.Timestamp: when it last went back to the queue */
+    uint32_t plugins;  /* enum sched_plugin bits of the last rejection */
+    uint64_t ev;       /* EV_ATTEMPT or EV_FLUSH */
+    uint64_t timeout_ev;
+    uint32_t slot; /* index in the unschedulable list */
+    uint32_t node; /* Q_PREBIND: where it is assumed */
+    struct resources assumed;
+    bool prebind_queued;
+};
+
+struct tally {
+    const char *reason;
+    uint32_t count;
+};
+
+struct scheduler {
+    struct sim *sim;
+    struct sched_pod *pods;
+    size_t pods_cap;
+    uint32_t *unsched; /* unschedulablePods, unordered */
+    uint32_t nunsched;
+    size_t unsched_cap;
+    uint32_t move_mask; /* plugins with events not yet delivered to the queue */
+    uint64_t move_ev;
+    uint32_t *moved_nodes; /* nodes that lost a taint since the last move */
+    uint32_t nmoved_nodes;
+    size_t moved_nodes_cap;
+    uint32_t *moved_claims; /* claims created or bound since the last move */
+    uint32_t nmoved_claims;
+    size_t moved_claims_cap;
+    int64_t flush_phase;
+    uint32_t next_start; /* nextStartNodeIndex */
+    uint32_t nexisting;  /* Node objects in the API */
+    int minor;           /* k8s.version 1.<minor> */
+    uint32_t nnodes, nzones, nsets;
+    struct resources *assumed; /* per node: pods assumed in PreBind (the cache's view) */
+    uint32_t *host_count;      /* [set * nnodes + node]: bound pods of the set */
+    uint32_t *zone_count;      /* [set * nzones + zone] */
+    /* Scratch of one cycle. */
+    uint32_t *feasible;
+    int64_t *fit_score;
+    int64_t *spread_score;
+    bool *zone_seen;
+    struct tally *tallies;
+    uint32_t ntallies;
+    size_t tallies_cap;
+    char **interned; /* reason texts built at run time (taint keys) */
+    uint32_t ninterned;
+    size_t interned_cap;
+    uint32_t not_helpful, no_victims; /* preemption's per-node verdicts */
+    struct strbuf msg;
+};
+
+/* One scheduling cycle's view of the pod. */
+struct cycle {
+    uint32_t pod;
+    const struct pod *p;
+    const struct scn_pod_template *spec;
+    struct resources req;
+    bool text;
+    bool tolerate_not_ready, tolerate_unreachable; /* declared by the template */
+    uint32_t bound[8], nbound;                     /* claims with a PV */
+    uint32_t wffc[8], nwffc;                       /* unbound WaitForFirstConsumer claims */
+    uint32_t plugins;                              /* rejecting plugins over all nodes */
+};
+
+/* "1.31" → 31; anything else is the current version. */
+static int k8s_minor(const char *version)
+{
+    if (version == NULL || strncmp(version, "1.", 2) != 0)
+        return 99;
+    return atoi(version + 2);
+}
+
+static struct sched_pod *pod_state(struct scheduler *s, uint32_t pod)
+{
+    if (pod >= s->pods_cap) {
+        size_t old = s->pods_cap;
+        grow_array((void **)&s->pods, &s->pods_cap, (size_t)pod + 1, sizeof *s->pods);
+        memset(&s->pods[old], 0, (s->pods_cap - old) * sizeof *s->pods);
+    }
+    return &s->pods[pod];
+}
+
+/* --- The queue ------------------------------------------------------------------------ */
+
+/* calculateBackoffDuration: initial × 2^(attempts-1), capped. */
+static int64_t backoff_duration(const struct scheduler *s, uint32_t attempts)
+{
+    const struct scn_kubernetes *k = &s->sim->scn->k8s;
+    if (attempts == 0)
+        return 0;
+    int64_t d = k->sched_initial_backoff_ns;
+    for (uint32_t i = 1; i < attempts; i++) {
+        if (d > k->sched_max_backoff_ns - d)
+            return k->sched_max_backoff_ns;
+        d += d;
+    }
+    return d;
+}
+
+static void unsched_remove(struct scheduler *s, uint32_t pod)
+{
+    struct sched_pod *sp = &s->pods[pod];
+    uint32_t last = s->unsched[--s->nunsched];
+    s->unsched[sp->slot] = last;
+    s->pods[last].slot = sp->slot;
+}
+
+static void release_assumed(struct scheduler *s, struct sched_pod *sp)
+{
+    struct resources *a = &s->assumed[sp->node];
+    a->cpu_milli -= sp->assumed.cpu_milli;
+    a->memory_bytes -= sp->assumed.memory_bytes;
+    a->pods -= sp->assumed.pods;
+    memset(&sp->assumed, 0, sizeof sp->assumed);
+}
+
+/* The pod leaves the queue for good (bound or deleted). */
+static void forget(struct scheduler *s, uint32_t pod)
+{
+    if (pod >= s->pods_cap)
+        return;
+    struct sched_pod *sp = &s->pods[pod];
+    sim_cancel(s->sim, sp->ev);
+    sim_cancel(s->sim, sp->timeout_ev);
+    sp->ev = sp->timeout_ev = QUEUE_NO_EVENT;
+    if (sp->state == Q_UNSCHEDULABLE)
+        unsched_remove(s, pod);
+    if (sp->state == Q_PREBIND)
+        release_assumed(s, sp);
+    sp->state = Q_NONE;
+}
+
+/* Into activeQ, or backoffQ while the back-off of the last failure runs; the backoffQ pod
+ * is popped when its back-off completes. */
+static void activate(struct scheduler *s, uint32_t pod)
+{
+    struct sched_pod *sp = &s->pods[pod];
+    sim_cancel(s->sim, sp->ev);
+    if (sp->state == Q_UNSCHEDULABLE)
+        unsched_remove(s, pod);
+    sp->state = Q_ACTIVE;
+    int64_t at = sp->timestamp + backoff_duration(s, sp->attempts);
+    sp->ev = sim_at(s->sim, at > s->sim->now ? at : s->sim->now, MOD_SCHED, EV_ATTEMPT, pod, 0, 0);
+}
+
+/* AddUnschedulableIfNotPresent for a pod rejected by plugins; flushUnschedulablePodsLeftover
+ * takes it back after podMaxInUnschedulablePodsDuration (strictly longer) on its 30 s grid. */
+static void park(struct scheduler *s, uint32_t pod, uint32_t plugins)
+{
+    struct sched_pod *sp = &s->pods[pod];
+    sp->state = Q_UNSCHEDULABLE;
+    sp->plugins = plugins;
+    sp->timestamp = s->sim->now;
+    sp->slot = s->nunsched;
+    VEC_PUSH(s->unsched, s->nunsched, s->unsched_cap, pod);
+    int64_t due = sp->timestamp + s->sim->scn->k8s.sched_unschedulable_flush_ns + 1;
+    sp->ev = sim_at(s->sim, grid_next(due, s->flush_phase, UNSCHED_FLUSH_PERIOD), MOD_SCHED,
+                    EV_FLUSH, pod, 0, 0);
+}
+
+/* A scheduling error (not a rejection by plugins): straight to backoffQ. */
+static void requeue_error(struct scheduler *s, uint32_t pod)
+{
+    struct sched_pod *sp = &s->pods[pod];
+    sp->timestamp = s->sim->now;
+    sp->plugins = 0;
+    activate(s, pod);
+}
+
+/* Informer events are seen after the watch delay; one EV_MOVE carries all plugins whose
+ * events arrived meanwhile (MoveAllToActiveOrBackoffQueue). */
+static void queue_move(struct scheduler *s, uint32_t plugins)
+{
+    s->move_mask |= plugins;
+    if (s->move_ev == QUEUE_NO_EVENT)
+        s->move_ev = sim_after(s->sim, sim_watch_delay(s->sim), MOD_SCHED, EV_MOVE, 0, 0, 0);
+}
+
+/* The events whose queueing hint looks at the object: a node that lost a taint
+ * (TaintToleration), a claim created or bound (VolumeBinding). */
+static void queue_move_node(struct scheduler *s, uint32_t node)
+{
+    VEC_PUSH(s->moved_nodes, s->nmoved_nodes, s->moved_nodes_cap, node);
+    queue_move(s, PL_TAINT_TOLERATION);
+}
+
+static void queue_move_claim(struct scheduler *s, uint32_t pvc)
+{
+    VEC_PUSH(s->moved_claims, s->nmoved_claims, s->moved_claims_cap, pvc);
+    queue_move(s, PL_VOLUME_BINDING);
+}
+
+/* --- Reading the pod and the nodes ---------------------------------------------------- */
+
+static const char *node_label(const struct store *st, const struct node *n, const char *key)
+{
+    /* The kubelet sets the hostname and zone labels itself. */
+    if (strcmp(key, LABEL_HOSTNAME) == 0)
+        return n->name;
+    if (strcmp(key, LABEL_ZONE) == 0) {
+        const char *z = st->zones[n->zone].name;
+        return z[0] ? z : NULL;
+    }
+    for (uint32_t i = 0; i < n->nlabels; i++)
+        if (strcmp(n->labels[i].key, key) == 0)
+            return n->labels[i].value;
+    return NULL;
+}
+
+static bool node_has_zone(const struct store *st, const struct node *n)
+{
+    return st->zones[n->zone].name[0] != '\0';
+}
+
+/* plugin/pkg/admission/defaulttolerationseconds: a pod without a toleration for the
+ * not-ready (unreachable) NoExecute taint gets one (Exists, 300 s). A template toleration
+ * with that key or an empty key, and effect NoExecute or empty, counts as one. */
+static bool declares_toleration(const struct scn_pod_template *t, const char *key)
+{
+    for (uint32_t i = 0; i < t->ntolerations; i++) {
+        const struct toleration *tol = &t->tolerations[i];
+        if ((tol->key[0] == '\0' || strcmp(tol->key, key) == 0) &&
+            (tol->effect == EFFECT_NONE || tol->effect == EFFECT_NO_EXECUTE))
+            return true;
+    }
+    return false;
+}
+
+static bool tolerates(const struct cycle *cy, const struct taint *k)
+{
+    /* The admitted defaults only match the NoExecute taints: a failed node's
+     * unreachable:NoSchedule taint is not tolerated. */
+    if (k->effect == EFFECT_NO_EXECUTE) {
+        if (!cy->tolerate_not_ready && strcmp(k->key, TAINT_NOT_READY) == 0)
+            return true;
+        if (!cy->tolerate_unreachable && strcmp(k->key, TAINT_UNREACHABLE) == 0)
+            return true;
+    }
+    for (uint32_t i = 0; i < cy->spec->ntolerations; i++)
+        if (toleration_matches(&cy->spec->tolerations[i], k))
+            return true;
+    return false;
+}
+
+static const struct storage_class *claim_class(const struct store *st, const struct pvc *c)
+{
+    return c->storage_class == NONE_ID ? NULL : &st->classes[c->storage_class];
+}
+
+static bool zone_in(const struct store *st, const char *const *zones, uint32_t n, uint32_t z)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (strcmp(zones[i], st->zones[z].name) == 0)
+            return true;
+    return false;
+}
+
+/* The queueing hints (isSchedulableAfter...): TaintToleration queues a pod when a node it
+ * did not tolerate now has no untolerated NoSchedule/NoExecute taint; VolumeBinding when one
+ * of the pod's own claims changed; NodeUnschedulable on uncordon and NodeResourcesFit on
+ * the deletion of an assigned pod queue it always. */
+static bool taint_hint(const struct scheduler *s, const struct cycle *cy)
+{
+    const struct store *st = s->sim->store;
+    for (uint32_t i = 0; i < s->nmoved_nodes; i++) {
+        const struct node *n = &st->nodes[s->moved_nodes[i]];
+        bool clean = n->exists;
+        for (uint32_t k = 0; clean && k < n->ntaints; k++) {
+            const struct taint *t = &n->taints[k].taint;
+            if (t->effect == EFFECT_NO_SCHEDULE || t->effect == EFFECT_NO_EXECUTE)
+                clean = tolerates(cy, t);
+        }
+        if (clean)
+            return true;
+    }
+    return false;
+}
+
+static bool claim_hint(const struct scheduler *s, const struct pod *p)
+{
+    for (uint32_t i = 0; i < s->nmoved_claims; i++) {
+        const struct pvc *c = &s->sim->store->pvcs[s->moved_claims[i]];
+        if (c->sts == p->sts && c->ordinal == p->ordinal)
+            return true;
+    }
+    return false;
+}
+
+static void on_move(struct scheduler *s)
+{
+    const struct store *st = s->sim->store;
+    uint32_t mask = s->move_mask;
+    s->move_mask = 0;
+    s->move_ev = QUEUE_NO_EVENT;
+    /* Downwards, so that swap-removal only moves entries already visited. */
+    for (uint32_t i = s->nunsched; i-- > 0;) {
+        uint32_t pod = s->unsched[i];
+        uint32_t hit = s->pods[pod].plugins & mask;
+        const struct pod *p = &st->pods[pod];
+        bool queue = (hit & (PL_NODE_UNSCHEDULABLE | PL_NODE_RESOURCES_FIT)) != 0;
+        if (!queue && (hit & PL_TAINT_TOLERATION)) {
+            struct cycle cy = {.p = p, .spec = store_pod_spec(st, p)};
+            cy.tolerate_not_ready = declares_toleration(cy.spec, TAINT_NOT_READY);
+            cy.tolerate_unreachable = declares_toleration(cy.spec, TAINT_UNREACHABLE);
+            queue = taint_hint(s, &cy);
+        }
+        if (!queue && (hit & PL_VOLUME_BINDING))
+            queue = claim_hint(s, p);
+        if (queue)
+            activate(s, pod);
+    }
+    s->nmoved_nodes = s->nmoved_claims = 0;
+}
+
+/* --- Reasons and the FailedScheduling message ---------------------------------------- */
+
+static const char *intern(struct scheduler *s, const char *text)
+{
+    for (uint32_t i = 0; i < s->ninterned; i++)
+        if (strcmp(s->interned[i], text) == 0)
+            return s->interned[i];
+    char *copy = xstrdup(text);
+    VEC_PUSH(s->interned, s->ninterned, s->interned_cap, copy);
+    return copy;
+}
+
+static void tally(struct scheduler *s, const struct cycle *cy, const char *reason)
+{
+    if (!cy->text)
+        return;
+    for (uint32_t i = 0; i < s->ntallies; i++) {
+        if (s->tallies[i].reason == reason) {
+            s->tallies[i].count++;
+            return;
+        }
+    }
+    struct tally t = {reason, 1};
+    VEC_PUSH(s->tallies, s->ntallies, s->tallies_cap, t);
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* "<count> <reason>" for each entry, sorted as strings (sort.Strings), joined by ", ". */
+static void put_histogram(struct strbuf *out, const struct tally *t, uint32_t n)
+{
+    char **items = xcalloc(n ? n : 1, sizeof *items);
+    struct strbuf one;
+    strbuf_init(&one);
+    for (uint32_t i = 0; i < n; i++) {
+        strbuf_reset(&one);
+        strbuf_printf(&one, "%u %s", t[i].count, t[i].reason);
+        items[i] = xstrdup(one.buf);
+    }
+    qsort(items, n, sizeof *items, cmp_str);
+    for (uint32_t i = 0; i < n; i++) {
+        strbuf_puts(out, i ? ", " : "");
+        strbuf_puts(out, items[i]);
+        free(items[i]);
+    }
+    strbuf_fini(&one);
+    free(items);
+}
+
+/* framework/types.go FitError.Error: "0/N nodes are available: <PreFilterMsg or sorted
+ * reasons>. <PostFilterMsg>". PostFilter is RunPostFilterPlugins joining the reasons of
+ * DynamicResources ("no new claims to deallocate", in the default profile from 1.34) and
+ * DefaultPreemption ("preemption: " + its own FitError over the per-node verdicts). */
+static const char *fit_error(struct scheduler *s, const char *prefilter, uint32_t nnodes)
+{
+    struct strbuf *m = &s->msg;
+    strbuf_reset(m);
+    strbuf_printf(m, "0/%u nodes are available:", nnodes);
+    if (prefilter) {
+        strbuf_printf(m, " %s.", prefilter);
+    } else if (s->ntallies) {
+        strbuf_putc(m, ' ');
+        put_histogram(m, s->tallies, s->ntallies);
+        strbuf_putc(m, '.');
+    }
+    strbuf_putc(m, ' ');
+    /* With a PreFilter rejection the DynamicResources PreFilter never ran; the public
+     * events of that case show no DRA clause, so none is added. */
+    if (s->minor >= 34 && !prefilter)
+        strbuf_puts(m, "no new claims to deallocate, ");
+    strbuf_printf(m, "preemption: 0/%u nodes are available: ", nnodes);
+    struct tally pre[2];
+    uint32_t npre = 0;
+    if (s->not_helpful)
+        pre[npre++] = (struct tally){"Preemption is not helpful for scheduling", s->not_helpful};
+    if (s->no_victims)
+        pre[npre++] = (struct tally){"No preemption victims found for incoming pod", s->no_victims};
+    put_histogram(m, pre, npre);
+    strbuf_putc(m, '.');
+    return m->buf;
+}
+
+/* --- PreFilter and Filter ------------------------------------------------------------- */
+
+/* VolumeBinding PreFilter (podVolumeClaims): every claim must exist and not be deleting;
+ * an unbound claim of a class with Immediate binding (or of no class) rejects the pod on
+ * every node. Returns the rejection message or NULL. */
+static const char *prefilter_volumes(struct scheduler *s, struct cycle *cy)
+{
+    const struct store *st = s->sim->store;
+    const struct statefulset *set = &st->sets[cy->p->sts];
+    bool unbound_immediate = false;
+    for (uint32_t t = 0; t < set->spec->nclaims && t < ARRAY_LEN(cy->bound); t++) {
+        uint32_t c = store_sts_claim(st, cy->p->sts, t, cy->p->ordinal);
+        if (c == NONE_ID) {
+            if (!cy->text)
+                return "";
+            struct strbuf *m = &s->msg;
+            strbuf_reset(m);
+            strbuf_printf(m, "persistentvolumeclaim \"%s-%s-%d\" not found",
+                          set->spec->claims[t].name, set->name, cy->p->ordinal);
+            return intern(s, m->buf);
+        }
+        const struct pvc *pc = &st->pvcs[c];
+        if (pc->deletion_ts != TIME_NEVER) {
+            if (!cy->text)
+                return "";
+            struct strbuf *m = &s->msg;
+            strbuf_reset(m);
+            strbuf_printf(m, "persistentvolumeclaim \"%s\" is being deleted", pc->name);
+            return intern(s, m->buf);
+        }
+        if (pc->pv != NONE_ID) {
+            cy->bound[cy->nbound++] = c;
+            continue;
+        }
+        const struct storage_class *sc = claim_class(st, pc);
+        if (sc == NULL || sc->spec->binding == BIND_IMMEDIATE)
+            unbound_immediate = true;
+        else
+            cy->wffc[cy->nwffc++] = c;
+    }
+    if (unbound_immediate)
+        return "pod has unbound immediate PersistentVolumeClaims";
+    return NULL;
+}
+
+/* The filters of the default profile in order (NodeUnschedulable, NodeName, TaintToleration,
+ * NodeAffinity, NodePorts, NodeResourcesFit, VolumeRestrictions, NodeVolumeLimits,
+ * VolumeBinding, VolumeZone, ...); RunFilterPlugins stops at the first rejection. Returns
+ * the rejecting plugin (0: the node fits); *unresolvable says whether preemption could help. */
+static uint32_t filter_node(struct scheduler *s, struct cycle *cy, const struct node *n,
+                            bool *unresolvable)
+{
+    const struct store *st = s->sim->store;
+    *unresolvable = true;
+
+    /* nodeunschedulable.Filter: spec.unschedulable unless the pod tolerates
+     * node.kubernetes.io/unschedulable:NoSchedule. */
+    struct taint unsched = {TAINT_UNSCHEDULABLE, "", EFFECT_NO_SCHEDULE};
+    if (n->unschedulable && !tolerates(cy, &unsched)) {
+        tally(s, cy, "node(s) were unschedulable");
+        return PL_NODE_UNSCHEDULABLE;
+    }
+
+    /* tainttoleration.Filter: the first NoSchedule/NoExecute taint not tolerated
+     * (FindMatchingUntoleratedTaint). Since k/k #134740 (1.35, cherry-picked to 1.34) the
+     * message no longer names the taint. */
+    for (uint32_t i = 0; i < n->ntaints; i++) {
+        const struct taint *k = &n->taints[i].taint;
+        if (k->effect != EFFECT_NO_SCHEDULE && k->effect != EFFECT_NO_EXECUTE)
+            continue;
+        if (tolerates(cy, k))
+            continue;
+        if (cy->text) {
+            if (s->minor >= 34) {
+                tally(s, cy, "node(s) had untolerated taint(s)");
+            } else {
+                struct strbuf *m = &s->msg;
+                strbuf_reset(m);
+                strbuf_printf(m, "node(s) had untolerated taint {%s: %s}", k->key,
+                              k->value ? k->value : "");
+                tally(s, cy, intern(s, m->buf));
+            }
+        }
+        return PL_TAINT_TOLERATION;
+    }
+
+    /* nodeaffinity.Filter: spec.nodeSelector and the required zone term (In). */
+    bool match = true;
+    for (uint32_t i = 0; match && i < cy->spec->nnode_selector; i++) {
+        const char *v = node_label(st, n, cy->spec->node_selector[i].key);
+        match = v != NULL && strcmp(v, cy->spec->node_selector[i].value) == 0;
+    }
+    if (match && cy->spec->nzones > 0)
+        match = node_has_zone(st, n) && zone_in(st, cy->spec->zones, cy->spec->nzones, n->zone);
+    if (!match) {
+        tally(s, cy, "node(s) didn't match Pod's node affinity/selector");
+        return PL_NODE_AFFINITY;
+    }
+
+    /* noderesources fitsRequest: all insufficient resources are reported; a request above
+     * the node's allocatable is unresolvable (preemption cannot help). */
+    const struct resources *a = &s->assumed[n->id];
+    bool fits = true;
+    *unresolvable = false;
+    if (n->requested.pods + a->pods + 1 > n->allocatable.pods) {
+        tally(s, cy, "Too many pods");
+        fits = false;
+        *unresolvable |= n->allocatable.pods < 1;
+    }
+    int64_t cpu_free = n->allocatable.cpu_milli - n->requested.cpu_milli - a->cpu_milli;
+    if (cy->req.cpu_milli > 0 && cy->req.cpu_milli > cpu_free) {
+        tally(s, cy, "Insufficient cpu");
+        fits = false;
+        *unresolvable |= cy->req.cpu_milli > n->allocatable.cpu_milli;
+    }
+    int64_t mem_free = n->allocatable.memory_bytes - n->requested.memory_bytes - a->memory_bytes;
+    if (cy->req.memory_bytes > 0 && cy->req.memory_bytes > mem_free) {
+        tally(s, cy, "Insufficient memory");
+        fits = false;
+        *unresolvable |= cy->req.memory_bytes > n->allocatable.memory_bytes;
+    }
+    if (!fits)
+        return PL_NODE_RESOURCES_FIT;
+    *unresolvable = true;
+
+    /* volumebinding.Filter (FindPodVolumes): a bound PV's node affinity (its zone) must
+     * match the node; an unbound WaitForFirstConsumer claim needs the class's
+     * allowedTopologies to include the node (checkVolumeProvisions). VolumeZone looks at
+     * zone labels on PVs, which CSI-provisioned PVs do not carry. */
+    bool node_conflict = false, bind_conflict = false;
+    for (uint32_t i = 0; i < cy->nbound; i++) {
+        const struct pv *v = &st->pvs[st->pvcs[cy->bound[i]].pv];
+        if (v->zone != NONE_ID && v->zone != n->zone)
+            node_conflict = true;
+    }
+    for (uint32_t i = 0; i < cy->nwffc; i++) {
+        const struct scn_storage_class *sc = claim_class(st, &st->pvcs[cy->wffc[i]])->spec;
+        if (sc->nzones > 0 &&
+            !(node_has_zone(st, n) && zone_in(st, sc->zones, sc->nzones, n->zone)))
+            bind_conflict = true;
+    }
+    if (node_conflict)
+        tally(s, cy, "node(s) had volume node affinity conflict");
+    if (bind_conflict)
+        tally(s, cy, "node(s) didn't find available persistent volumes to bind");
+    if (node_conflict || bind_conflict)
+        return PL_VOLUME_BINDING;
+    return 0;
+}
+
+/* --- Score and selectHost ------------------------------------------------------------- */
+
+/* noderesources least_allocated.go leastRequestedScore. */
+static int64_t least_requested(int64_t requested, int64_t capacity)
+{
+    if (capacity == 0 || requested > capacity)
+        return 0;
+    return (capacity - requested) * MAX_NODE_SCORE / capacity;
+}
+
+/* The score is kept to the two default scores that tell nodes apart for a StatefulSet
+ * pod: NodeResourcesFit (LeastAllocated over cpu and memory, weight 1, with the pod's
+ * non-zero requests; node usage is the sum of real requests) and PodTopologySpread with
+ * the system default constraints (weight 2) over pods of the same set. The other default
+ * scores (TaintToleration, NodeAffinity, InterPodAffinity: equal on every node without
+ * preferred terms; BalancedAllocation, ImageLocality) are left out. Ties are broken as
+ * selectHost does: uniformly at random (reservoir sampling). */
+static uint32_t select_host(struct scheduler *s, const struct cycle *cy, uint32_t nfeasible)
+{
+    struct sim *sim = s->sim;
+    const struct store *st = sim->store;
+    uint32_t set = cy->p->sts;
+
+    int64_t cpu = cy->req.cpu_milli ? cy->req.cpu_milli : DEFAULT_MILLI_CPU;
+    int64_t mem = cy->req.memory_bytes ? cy->req.memory_bytes : DEFAULT_MEMORY_BYTES;
+    uint32_t nzones = 0;
+    memset(s->zone_seen, 0, s->nzones * sizeof *s->zone_seen);
+    for (uint32_t i = 0; i < nfeasible; i++) {
+        const struct node *n = &st->nodes[s->feasible[i]];
+        if (node_has_zone(st, n) && !s->zone_seen[n->zone]) {
+            s->zone_seen[n->zone] = true;
+            nzones++;
+        }
+    }
+    /* podtopologyspread scoring.go: topologyNormalizingWeight = log(size + 2), the
+     * hostname size being the number of filtered nodes. */
+    double w_host = log((double)nfeasible + 2);
+    double w_zone = log((double)nzones + 2);
+    int64_t smin = INT64_MAX, smax = 0;
+    for (uint32_t i = 0; i < nfeasible; i++) {
+        const struct node *n = &st->nodes[s->feasible[i]];
+        const struct resources *a = &s->assumed[n->id];
+        int64_t fit = 0, wsum = 0;
+        if (n->allocatable.cpu_milli) {
+            fit += least_requested(n->requested.cpu_milli + a->cpu_milli + cpu,
+                                   n->allocatable.cpu_milli);
+            wsum++;
+        }
+        if (n->allocatable.memory_bytes) {
+            fit += least_requested(n->requested.memory_bytes + a->memory_bytes + mem,
+                                   n->allocatable.memory_bytes);
+            wsum++;
+        }
+        s->fit_score[i] = wsum ? fit / wsum : 0;
+        /* scoreForCount: cnt × weight + (maxSkew - 1) per constraint whose key the node has. */
+        double raw =
+            (double)s->host_count[set * s->nnodes + n->id] * w_host + (SPREAD_HOST_MAX_SKEW - 1);
+        if (node_has_zone(st, n))
+            raw += (double)s->zone_count[set * s->nzones + n->zone] * w_zone +
+                   (SPREAD_ZONE_MAX_SKEW - 1);
+        int64_t r = llround(raw);
+        s->spread_score[i] = r;
+        smin = r < smin ? r : smin;
+        smax = r > smax ? r : smax;
+    }
+    gsl_rng *rng = sim->rng.streams[RNG_SCHEDULE];
+    int64_t best = INT64_MIN;
+    uint32_t chosen = NONE_ID, ties = 0;
+    for (uint32_t i = 0; i < nfeasible; i++) {
+        /* NormalizeScore: fewer matching pods score higher. */
+        int64_t spread =
+            smax == 0 ? MAX_NODE_SCORE : MAX_NODE_SCORE * (smax + smin - s->spread_score[i]) / smax;
+        int64_t total = WEIGHT_FIT * s->fit_score[i] + WEIGHT_SPREAD * spread;
+        if (total > best) {
+            best = total;
+            chosen = s->feasible[i];
+            ties = 1;
+        } else if (total == best) {
+            ties++;
+            if (gsl_rng_uniform_int(rng, ties) == 0)
+                chosen = s->feasible[i];
+        }
+    }
+    return chosen;
+}
+
+/* schedule_one.go numFeasibleNodesToFind with the adaptive percentage. */
+static uint32_t feasible_to_find(uint32_t nall)
+{
+    if (nall < MIN_FEASIBLE_NODES)
+        return nall;
+    int32_t pct = 50 - (int32_t)nall / 125;
+    if (pct < MIN_FEASIBLE_PERCENT)
+        pct = MIN_FEASIBLE_PERCENT;
+    uint32_t n = (uint32_t)((int64_t)nall * pct / 100);
+    return n < MIN_FEASIBLE_NODES ? MIN_FEASIBLE_NODES : n;
+}
+
+/* --- Binding -------------------------------------------------------------------------- */
+
+static bool claims_bound(const struct store *st, const struct pod *p, bool *missing)
+{
+    const struct statefulset *set = &st->sets[p->sts];
+    *missing = false;
+    for (uint32_t t = 0; t < set->spec->nclaims; t++) {
+        uint32_t c = store_sts_claim(st, p->sts, t, p->ordinal);
+        if (c == NONE_ID) {
+            *missing = true;
+            return false;
+        }
+        if (st->pvcs[c].pv == NONE_ID)
+            return false;
+    }
+    return true;
+}
+
+static void bind(struct scheduler *s, uint32_t pod, uint32_t node)
+{
+    forget(s, pod);
+    store_pod_bind(s->sim->store, pod, node);
+}
+
+/* VolumeBinding Reserve + PreBind: the claims to provision get the selected node
+ * (volumes_provision_for_node); the pod stays assumed on the node, its resources counted
+ * there, until every claim is bound (then DefaultBinder binds it) or BindPodVolumes times
+ * out (an error: unreserve and back-off). */
+static void prebind(struct scheduler *s, const struct cycle *cy, uint32_t node)
+{
+    struct sched_pod *sp = &s->pods[cy->pod];
+    for (uint32_t i = 0; i < cy->nwffc; i++)
+        volumes_provision_for_node(s->sim, cy->wffc[i], node);
+    sp->state = Q_PREBIND;
+    sp->node = node;
+    sp->assumed = cy->req;
+    sp->assumed.pods = 1;
+    struct resources *a = &s->assumed[node];
+    a->cpu_milli += sp->assumed.cpu_milli;
+    a->memory_bytes += sp->assumed.memory_bytes;
+    a->pods += 1;
+    sp->timeout_ev = sim_after(s->sim, BIND_TIMEOUT, MOD_SCHED, EV_PREBIND_TIMEOUT, cy->pod, 0, 0);
+}
+
+static void on_prebind(struct scheduler *s, uint32_t pod)
+{
+    struct sched_pod *sp = &s->pods[pod];
+    sp->prebind_queued = false;
+    if (sp->state != Q_PREBIND)
+        return;
+    const struct store *st = s->sim->store;
+    bool missing;
+    if (claims_bound(st, &st->pods[pod], &missing)) {
+        bind(s, pod, sp->node);
+    } else if (missing) {
+        /* A claim vanished under PreBind: BindPodVolumes fails, the pod is unreserved. */
+        sim_cancel(s->sim, sp->timeout_ev);
+        sp->timeout_ev = QUEUE_NO_EVENT;
+        release_assumed(s, sp);
+        requeue_error(s, pod);
+    }
+}
+
+static void on_prebind_timeout(struct scheduler *s, uint32_t pod)
+{
+    struct sched_pod *sp = &s->pods[pod];
+    sp->timeout_ev = QUEUE_NO_EVENT;
+    if (sp->state != Q_PREBIND)
+        return;
+    release_assumed(s, sp);
+    requeue_error(s, pod);
+}
+
+/* --- One scheduling cycle ------------------------------------------------------------- */
+
+static void attempt(struct scheduler *s, uint32_t pod)
+{
+    struct sim *sim = s->sim;
+    struct store *st = sim->store;
+    struct sched_pod *sp = &s->pods[pod];
+    const struct pod *p = &st->pods[pod];
+    sp->ev = QUEUE_NO_EVENT;
+    /* skipPodSchedule: a deleted (or deleting) pod is not scheduled. */
+    if (p->gone || pod_terminating(p) || p->node != NONE_ID) {
+        forget(s, pod);
+        return;
+    }
+    sp->attempts++;
+
+    struct cycle cy = {
+        .pod = pod,
+        .p = p,
+        .spec = store_pod_spec(st, p),
+        .text = store_wants_text(st),
+    };
+    cy.req = pod_requests(cy.spec);
+    cy.tolerate_not_ready = declares_toleration(cy.spec, TAINT_NOT_READY);
+    cy.tolerate_unreachable = declares_toleration(cy.spec, TAINT_UNREACHABLE);
+    s->ntallies = 0;
+    s->not_helpful = s->no_victims = 0;
+
+    if (s->nexisting == 0) {
+        /* schedulePod: ErrNoNodesAvailable is an error, not a FitError. */
+        store_emit(st, CH_POD_FAILED_SCHEDULING, KIND_POD, pod, NONE_ID, 0, sp->attempts,
+                   cy.text ? "no nodes available to schedule pods" : NULL);
+        requeue_error(s, pod);
+        return;
+    }
+
+    const char *pre = prefilter_volumes(s, &cy);
+    if (pre != NULL) {
+        /* Every node gets the PreFilter status (UnschedulableAndUnresolvable). */
+        s->not_helpful = s->nexisting;
+        store_emit(st, CH_POD_FAILED_SCHEDULING, KIND_POD, pod, NONE_ID, s->nexisting, sp->attempts,
+                   cy.text ? fit_error(s, pre, s->nexisting) : NULL);
+        park(s, pod, PL_VOLUME_BINDING);
+        return;
+    }
+
+    uint32_t want = feasible_to_find(s->nexisting);
+    uint32_t nfeasible = 0, k = 0;
+    for (; k < s->nnodes && nfeasible < want; k++) {
+        uint32_t id = (s->next_start + k) % s->nnodes;
+        const struct node *n = &st->nodes[id];
+        if (!n->exists)
+            continue;
+        bool unresolvable;
+        uint32_t pl = filter_node(s, &cy, n, &unresolvable);
+        if (pl == 0) {
+            s->feasible[nfeasible++] = id;
+            continue;
+        }
+        cy.plugins |= pl;
+        /* preemption nodesWherePreemptionMightHelp / SelectVictimsOnNode: pods of equal
+         * priority are never victims, and preemption is not modelled. */
+        if (unresolvable)
+            s->not_helpful++;
+        else
+            s->no_victims++;
+    }
+    s->next_start = (s->next_start + k) % s->nnodes;
+
+    if (nfeasible == 0) {
+        store_emit(st, CH_POD_FAILED_SCHEDULING, KIND_POD, pod, NONE_ID, s->nexisting, sp->attempts,
+                   cy.text ? fit_error(s, NULL, s->nexisting) : NULL);
+        park(s, pod, cy.plugins);
+        return;
+    }
+    uint32_t node = select_host(s, &cy, nfeasible);
+    if (cy.nwffc > 0)
+        prebind(s, &cy, node);
+    else
+        bind(s, pod, node);
+}
+
+/* --- Module interface ----------------------------------------------------------------- */
+
+struct scheduler *sched_new(struct sim *sim)
+{
+    const struct store *st = sim->store;
+    struct scheduler *s = xcalloc(1, sizeof *s);
+    s->sim = sim;
+    s->minor = k8s_minor(sim->scn->k8s.version);
+    s->nnodes = st->nnodes;
+    s->nzones = st->nzones;
+    s->nsets = st->nsets;
+    for (uint32_t i = 0; i < st->nnodes; i++)
+        s->nexisting += st->nodes[i].exists;
+    size_t nn = s->nnodes ? s->nnodes : 1;
+    s->assumed = xcalloc(nn, sizeof *s->assumed);
+    s->feasible = xcalloc(nn, sizeof *s->feasible);
+    s->fit_score = xcalloc(nn, sizeof *s->fit_score);
+    s->spread_score = xcalloc(nn, sizeof *s->spread_score);
+    s->zone_seen = xcalloc(s->nzones ? s->nzones : 1, sizeof *s->zone_seen);
+    s->host_count = xcalloc((size_t)(s->nsets ? s->nsets : 1) * nn, sizeof *s->host_count);
+    s->zone_count = xcalloc((size_t)(s->nsets ? s->nsets : 1) * (s->nzones ? s->nzones : 1),
+                            sizeof *s->zone_count);
+    strbuf_init(&s->msg);
+    return s;
+}
+
+void sched_free(struct scheduler *s)
+{
+    if (s == NULL)
+        return;
+    for (uint32_t i = 0; i < s->ninterned; i++)
+        free(s->interned[i]);
+    free(s->interned);
+    free(s->tallies);
+    strbuf_fini(&s->msg);
+    free(s->zone_count);
+    free(s->host_count);
+    free(s->zone_seen);
+    free(s->spread_score);
+    free(s->fit_score);
+    free(s->feasible);
+    free(s->assumed);
+    free(s->unsched);
+    free(s->moved_nodes);
+    free(s->moved_claims);
+    free(s->pods);
+    free(s);
+}
+
+void sched_start(struct sim *sim)
+{
+    sim->sched->flush_phase = sim_phase(sim, UNSCHED_FLUSH_PERIOD);
+}
+
+void sched_on_event(struct sim *sim, const struct event *ev)
+{
+    struct scheduler *s = sim->sched;
+    switch ((enum sched_event)ev->kind) {
+    case EV_ATTEMPT: attempt(s, ev->a); break;
+    case EV_MOVE: on_move(s); break;
+    case EV_FLUSH:
+        s->pods[ev->a].ev = QUEUE_NO_EVENT;
+        if (s->pods[ev->a].state == Q_UNSCHEDULABLE)
+            activate(s, ev->a);
+        break;
+    case EV_PREBIND: on_prebind(s, ev->a); break;
+    case EV_PREBIND_TIMEOUT: on_prebind_timeout(s, ev->a); break;
+    }
+}
+
+/* The scheduler cache and queue follow the informers: private indexes are updated at once,
+ * work on pods is scheduled after the watch delay. */
+void sched_on_change(void *ctx, const struct change *c)
+{
+    struct sim *sim = ctx;
+    struct scheduler *s = sim->sched;
+    if (s == NULL)
+        return;
+    const struct store *st = sim->store;
+    switch (c->reason) {
+    case CH_POD_CREATED: {
+        struct sched_pod *sp = pod_state(s, c->obj);
+        sp->state = Q_ACTIVE;
+        sp->ev = sim_after(sim, sim_sample(sim, &sim->scn->timings.schedule, RNG_SCHEDULE),
+                           MOD_SCHED, EV_ATTEMPT, c->obj, 0, 0);
+        break;
+    }
+    case CH_POD_SCHEDULED: {
+        const struct pod *p = &st->pods[c->obj];
+        s->host_count[p->sts * s->nnodes + c->node]++;
+        s->zone_count[p->sts * s->nzones + st->nodes[c->node].zone]++;
+        forget(s, c->obj);
+        break;
+    }
+    case CH_POD_GONE:
+    case CH_POD_FORCE_DELETED: {
+        const struct pod *p = &st->pods[c->obj];
+        forget(s, c->obj);
+        if (c->node != NONE_ID) {
+            s->host_count[p->sts * s->nnodes + c->node]--;
+            s->zone_count[p->sts * s->nzones + st->nodes[c->node].zone]--;
+            queue_move(s, PL_NODE_RESOURCES_FIT);
+        }
+        break;
+    }
+    case CH_NODE_UNCORDONED: queue_move(s, PL_NODE_UNSCHEDULABLE); break;
+    case CH_NODE_UNTAINTED: queue_move_node(s, c->obj); break;
+    case CH_NODE_DELETED: s->nexisting--; break;
+    case CH_PVC_CREATED: queue_move_claim(s, c->obj); break;
+    case CH_PVC_BOUND: {
+        queue_move_claim(s, c->obj);
+        const struct pvc *pc = &st->pvcs[c->obj];
+        uint32_t pod = store_sts_pod(st, pc->sts, pc->ordinal);
+        if (pod != NONE_ID && pod < s->pods_cap && s->pods[pod].state == Q_PREBIND &&
+            !s->pods[pod].prebind_queued) {
+            s->pods[pod].prebind_queued = true;
+            sim_after(sim, sim_watch_delay(sim), MOD_SCHED, EV_PREBIND, pod, 0, 0);
+        }
+        break;
+    }
+    default: break;
+    }
+}

@@ -1,0 +1,53 @@
+/* The pending-event set: a 4-ary min-heap of 16-byte (time, key) records ordered by
+ * (time, insertion sequence), over a pool of fixed-size event records. */
+#ifndef SSSIM_QUEUE_H
+#define SSSIM_QUEUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* An event as handlers see it. `module` picks the handler table entry, `kind` is the
+ * module's own event kind, a/b/c are the module's arguments (object ids and the like). */
+struct event {
+    int64_t time;
+    uint64_t handle; /* what queue_schedule returned; unique in the run */
+    uint16_t module;
+    uint16_t kind;
+    uint32_t a;
+    uint32_t b;
+    uint32_t c;
+};
+
+/* A handle names one scheduled event. It packs the insertion sequence (high 40 bits)
+ * and the pool slot (low 24 bits), so it is never reused within a run and comparing
+ * two handles compares insertion order. 0 is "no event". */
+#define QUEUE_NO_EVENT UINT64_C(0)
+
+struct queue;
+
+struct queue *queue_new(void);
+void queue_free(struct queue *q);
+/* Forget every event but keep the memory (between replications). */
+void queue_clear(struct queue *q);
+
+/* Schedule an event at `time`; returns its handle. Events at equal times pop in the
+ * order they were scheduled. */
+uint64_t queue_schedule(struct queue *q, int64_t time, uint16_t module, uint16_t kind,
+                        uint32_t a, uint32_t b, uint32_t c);
+/* Cancel by handle in O(1) (the heap record is dropped lazily when it surfaces).
+ * Returns false if the event already ran or was cancelled. */
+bool queue_cancel(struct queue *q, uint64_t handle);
+/* True while the event named by handle is still pending. */
+bool queue_pending(const struct queue *q, uint64_t handle);
+/* Pop the earliest live event into *out; false when the queue is empty. */
+bool queue_pop(struct queue *q, struct event *out);
+/* Time of the earliest live event, or INT64_MAX when empty. */
+int64_t queue_peek_time(struct queue *q);
+/* Number of live (not cancelled) events. */
+size_t queue_size(const struct queue *q);
+/* Number of heap records, cancelled ones not yet dropped included (for tests and
+ * benchmarks: it shows when the heap was rebuilt). */
+size_t queue_heap_len(const struct queue *q);
+
+#endif

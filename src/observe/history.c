@@ -1,0 +1,342 @@
+/* What happened to each identity, claim and fault, kept from the change stream. */
+#include "observe/history.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "controllers/attachdetach.h"
+#include "controllers/faults.h"
+#include "util/util.h"
+
+static uint32_t identity_index(struct history *h, uint32_t sts, int32_t ordinal, bool create)
+{
+    uint32_t len = h->id_index_len[sts];
+    if ((uint32_t)ordinal >= len) {
+        if (!create)
+            return NONE_ID;
+        uint32_t nlen = len ? len : 8;
+        while (nlen <= (uint32_t)ordinal)
+            nlen *= 2;
+        h->id_index[sts] = xrealloc(h->id_index[sts], nlen * sizeof **h->id_index);
+        for (uint32_t i = len; i < nlen; i++)
+            h->id_index[sts][i] = NONE_ID;
+        h->id_index_len[sts] = nlen;
+    }
+    uint32_t idx = h->id_index[sts][ordinal];
+    if (idx != NONE_ID || !create)
+        return idx;
+    struct identity id = {
+        .sts = sts,
+        .ordinal = ordinal,
+        .name = arena_printf(h->arena, "%s-%d", h->sim->store->sets[sts].name, ordinal),
+        .first_serving = TIME_NEVER,
+    };
+    VEC_PUSH(h->ids, h->nids, h->ids_cap, id);
+    h->id_index[sts][ordinal] = h->nids - 1;
+    return h->nids - 1;
+}
+
+static struct identity *identity_of_pod(struct history *h, uint32_t pod)
+{
+    const struct pod *p = &h->sim->store->pods[pod];
+    uint32_t idx = identity_index(h, p->sts, p->ordinal, false);
+    return idx == NONE_ID ? NULL : &h->ids[idx];
+}
+
+static struct incarnation *incarnation_of(struct identity *id, uint32_t pod)
+{
+    for (uint32_t i = id->nincs; i-- > 0;)
+        if (id->incs[i].pod == pod)
+            return &id->incs[i];
+    return NULL;
+}
+
+/* Serving: one incarnation has live containers and the API shows it Ready. */
+static void update_serving(struct history *h, struct identity *id, int64_t now)
+{
+    const struct store *st = h->sim->store;
+    bool serving = false;
+    for (uint32_t i = 0; i < id->nincs && !serving; i++) {
+        const struct pod *p = &st->pods[id->incs[i].pod];
+        serving = !p->gone && p->ready && p->runtime_live;
+    }
+    if (serving == id->serving)
+        return;
+    id->serving = serving;
+    if (serving) {
+        if (id->first_serving == TIME_NEVER)
+            id->first_serving = now;
+        else if (id->ndown > 0 && id->down[id->ndown - 1].end == TIME_NEVER)
+            id->down[id->ndown - 1].end = now;
+    } else if (id->first_serving != TIME_NEVER) {
+        struct interval iv = {now, TIME_NEVER};
+        VEC_PUSH(id->down, id->ndown, id->down_cap, iv);
+    }
+}
+
+static void check_full_ready(struct history *h, int64_t now)
+{
+    if (h->full_ready != TIME_NEVER)
+        return;
+    const struct store *st = h->sim->store;
+    for (uint32_t s = 0; s < st->nsets; s++) {
+        const struct statefulset *set = &st->sets[s];
+        int32_t start = set->spec->ordinals_start;
+        for (int32_t o = start; o < start + set->replicas; o++) {
+            uint32_t pid = store_sts_pod(st, s, o);
+            if (pid == NONE_ID || !st->pods[pid].ready)
+                return;
+        }
+    }
+    h->full_ready = now;
+}
+
+static struct claim_history *claim_of(struct history *h, uint32_t pvc)
+{
+    while (h->nclaims <= pvc) {
+        struct claim_history c = {.pvc = h->nclaims};
+        VEC_PUSH(h->claims, h->nclaims, h->claims_cap, c);
+    }
+    return &h->claims[pvc];
+}
+
+static void on_attach(struct history *h, const struct change *c, bool attached)
+{
+    const struct store *st = h->sim->store;
+    const struct attachment *a = &st->attachments[c->obj];
+    uint32_t pvc = st->pvs[a->pv].pvc;
+    if (pvc == NONE_ID)
+        return;
+    struct claim_history *ch = claim_of(h, pvc);
+    if (attached) {
+        struct claim_attachment ca = {c->obj, a->node, c->time, TIME_NEVER};
+        VEC_PUSH(ch->atts, ch->natts, ch->atts_cap, ca);
+        const struct pvc *claim = &st->pvcs[pvc];
+        uint32_t idx = identity_index(h, claim->sts, claim->ordinal, false);
+        if (idx == NONE_ID)
+            return;
+        struct identity *id = &h->ids[idx];
+        for (uint32_t i = id->nincs; i-- > 0;) {
+            struct incarnation *inc = &id->incs[i];
+            if (inc->node == a->node && inc->gone == TIME_NEVER) {
+                inc->attached = c->time;
+                break;
+            }
+        }
+        return;
+    }
+    for (uint32_t i = 0; i < ch->natts; i++)
+        if (ch->atts[i].attachment == c->obj && ch->atts[i].detached == TIME_NEVER)
+            ch->atts[i].detached = c->time;
+}
+
+static void on_change(void *ctx, const struct change *c)
+{
+    struct history *h = ctx;
+    if (c->kind == KIND_ATTACHMENT) {
+        if (c->reason == CH_ATTACH_DONE || c->reason == CH_DETACH_DONE)
+            on_attach(h, c, c->reason == CH_ATTACH_DONE);
+        return;
+    }
+    if (c->kind != KIND_POD)
+        return;
+    const struct pod *p = &h->sim->store->pods[c->obj];
+    if (c->reason == CH_POD_CREATED) {
+        uint32_t idx = identity_index(h, p->sts, p->ordinal, true);
+        struct incarnation inc = {
+            .pod = c->obj,
+            .node = NONE_ID,
+            .created = c->time,
+            .scheduled = TIME_NEVER,
+            .attached = TIME_NEVER,
+            .running = TIME_NEVER,
+            .ready = TIME_NEVER,
+            .deleted = TIME_NEVER,
+            .gone = TIME_NEVER,
+        };
+        struct identity *id = &h->ids[idx];
+        VEC_PUSH(id->incs, id->nincs, id->incs_cap, inc);
+        return;
+    }
+    struct identity *id = identity_of_pod(h, c->obj);
+    struct incarnation *inc = id ? incarnation_of(id, c->obj) : NULL;
+    if (inc == NULL)
+        return;
+    switch (c->reason) {
+    case CH_POD_SCHEDULED:
+        inc->scheduled = c->time;
+        inc->node = c->node;
+        break;
+    case CH_POD_RUNNING:
+        if (inc->running == TIME_NEVER)
+            inc->running = c->time;
+        break;
+    case CH_POD_READY:
+        if (inc->ready == TIME_NEVER)
+            inc->ready = c->time;
+        update_serving(h, id, c->time);
+        check_full_ready(h, c->time);
+        break;
+    case CH_POD_DELETE_REQUESTED:
+        if (inc->deleted == TIME_NEVER)
+            inc->deleted = c->time;
+        break;
+    case CH_POD_GONE:
+    case CH_POD_FORCE_DELETED:
+        if (inc->deleted == TIME_NEVER)
+            inc->deleted = c->time;
+        inc->gone = c->time;
+        update_serving(h, id, c->time);
+        break;
+    case CH_POD_NOT_READY:
+    case CH_POD_CONTAINER_STARTED:
+    case CH_POD_CONTAINER_DIED:
+        update_serving(h, id, c->time);
+        break;
+    default:
+        break;
+    }
+}
+
+struct history *history_new(struct sim *sim)
+{
+    struct history *h = xcalloc(1, sizeof *h);
+    h->sim = sim;
+    h->arena = arena_new();
+    h->full_ready = TIME_NEVER;
+    uint32_t nsets = sim->store->nsets;
+    h->id_index = xcalloc(nsets ? nsets : 1, sizeof *h->id_index);
+    h->id_index_len = xcalloc(nsets ? nsets : 1, sizeof *h->id_index_len);
+    store_watch(sim->store, on_change, h);
+    return h;
+}
+
+void history_free(struct history *h)
+{
+    if (h == NULL)
+        return;
+    for (uint32_t i = 0; i < h->nids; i++) {
+        free(h->ids[i].incs);
+        free(h->ids[i].down);
+    }
+    for (uint32_t i = 0; i < h->nclaims; i++)
+        free(h->claims[i].atts);
+    for (uint32_t s = 0; s < h->sim->store->nsets; s++)
+        free(h->id_index[s]);
+    free(h->id_index);
+    free(h->id_index_len);
+    free(h->ids);
+    free(h->claims);
+    free(h->violations);
+    arena_free(h->arena);
+    free(h);
+}
+
+const struct identity *history_identity_of(const struct history *h, uint32_t sts,
+                                           int32_t ordinal)
+{
+    if (sts >= h->sim->store->nsets || ordinal < 0 || (uint32_t)ordinal >= h->id_index_len[sts])
+        return NULL;
+    uint32_t idx = h->id_index[sts][ordinal];
+    return idx == NONE_ID ? NULL : &h->ids[idx];
+}
+
+const struct identity *history_identity(const struct history *h, const char *name)
+{
+    for (uint32_t i = 0; i < h->nids; i++)
+        if (strcmp(h->ids[i].name, name) == 0)
+            return &h->ids[i];
+    return NULL;
+}
+
+void history_add_violation(struct history *h, enum invariant inv, int64_t at, uint64_t seq,
+                           const char *message)
+{
+    struct violation_record v = {inv, at, seq, arena_strdup(h->arena, message)};
+    VEC_PUSH(h->violations, h->nviolations, h->violations_cap, v);
+}
+
+int64_t history_downtime(const struct identity *id, int64_t until)
+{
+    int64_t total = 0;
+    for (uint32_t i = 0; i < id->ndown; i++) {
+        int64_t end = id->down[i].end == TIME_NEVER ? until : id->down[i].end;
+        if (end > id->down[i].start)
+            total += end - id->down[i].start;
+    }
+    return total;
+}
+
+static int64_t later(int64_t a, int64_t b)
+{
+    return a > b ? a : b;
+}
+
+void history_fault_figures(const struct history *h, uint32_t fault, struct fault_figures *out)
+{
+    const struct fault_record *fr = faults_record(h->sim, fault);
+    int64_t at = fr->at;
+    *out = (struct fault_figures){
+        .applied = fr->applied,
+        .recovered_at = at,
+        .recovery = 0,
+        .to_deletion = -1,
+        .to_replacement_created = -1,
+        .to_replacement_scheduled = -1,
+        .to_replacement_attached = -1,
+        .to_replacement_ready = -1,
+        .multi_attach_wait = -1,
+    };
+    if (!fr->applied)
+        return;
+    bool any_replacement = false;
+    for (uint32_t i = 0; i < fr->npods; i++) {
+        const struct pod *p = &h->sim->store->pods[fr->pods[i]];
+        const struct identity *id = history_identity_of(h, p->sts, p->ordinal);
+        if (id == NULL)
+            continue;
+        for (uint32_t k = 0; k < id->ndown; k++) {
+            if (id->down[k].start < at)
+                continue;
+            out->recovered_at = id->down[k].end == TIME_NEVER || out->recovered_at == TIME_NEVER
+                                    ? TIME_NEVER
+                                    : later(out->recovered_at, id->down[k].end);
+        }
+        for (uint32_t k = 0; k < id->nincs; k++) {
+            const struct incarnation *inc = &id->incs[k];
+            if (inc->pod == fr->pods[i] && inc->deleted != TIME_NEVER && inc->deleted >= at) {
+                int64_t d = inc->deleted - at;
+                if (out->to_deletion < 0 || d < out->to_deletion)
+                    out->to_deletion = d;
+            }
+        }
+        /* The replacement: the first incarnation created at or after the fault. */
+        const struct incarnation *rep = NULL;
+        for (uint32_t k = 0; k < id->nincs && rep == NULL; k++)
+            if (id->incs[k].created >= at && id->incs[k].pod != fr->pods[i])
+                rep = &id->incs[k];
+        if (rep == NULL) {
+            out->to_replacement_created = out->to_replacement_scheduled =
+                out->to_replacement_attached = out->to_replacement_ready = TIME_NEVER;
+            continue;
+        }
+        if (out->to_replacement_created == TIME_NEVER)
+            continue;
+        any_replacement = true;
+        const int64_t marks[4] = {rep->created, rep->scheduled, rep->attached, rep->ready};
+        int64_t *fields[4] = {&out->to_replacement_created, &out->to_replacement_scheduled,
+                              &out->to_replacement_attached, &out->to_replacement_ready};
+        for (int m = 0; m < 4; m++) {
+            int64_t v = marks[m] == TIME_NEVER ? TIME_NEVER : marks[m] - at;
+            if (*fields[m] != TIME_NEVER)
+                *fields[m] = v == TIME_NEVER ? TIME_NEVER : later(*fields[m], v);
+        }
+        int64_t w = adc_multi_attach_wait(h->sim, rep->pod);
+        out->multi_attach_wait = (out->multi_attach_wait < 0 ? 0 : out->multi_attach_wait) + w;
+    }
+    (void)any_replacement;
+    if (out->recovered_at == TIME_NEVER)
+        out->recovery = TIME_NEVER;
+    else
+        out->recovery = out->recovered_at - at;
+}

@@ -1,0 +1,72 @@
+/* Small helpers every module uses: allocation that never returns NULL, growable arrays,
+ * a string builder and an arena for interned names. */
+#ifndef SSSIM_UTIL_H
+#define SSSIM_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define NONE_ID UINT32_MAX /* "no object" for uint32_t ids */
+
+/* Allocation failure is not recoverable in a simulator: these print the size and abort. */
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Grow *items (of *cap elements of elem_size bytes) so that it holds at least need. */
+void grow_array(void **items, size_t *cap, size_t need, size_t elem_size);
+/* Append value to arr (len and cap may be any unsigned integer type). */
+#define VEC_PUSH(arr, len, cap, value)                                                  \
+    do {                                                                                 \
+        size_t vec_cap_ = (cap);                                                         \
+        grow_array((void **)&(arr), &vec_cap_, (size_t)(len) + 1, sizeof(*(arr)));       \
+        (cap) = vec_cap_;                                                                \
+        (arr)[(len)++] = (value);                                                        \
+    } while (0)
+
+/* A string builder; the buffer is always NUL-terminated. */
+struct strbuf {
+    char *buf;
+    size_t len;
+    size_t cap;
+};
+void strbuf_init(struct strbuf *sb);
+void strbuf_fini(struct strbuf *sb);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_add(struct strbuf *sb, const char *s, size_t n);
+void strbuf_puts(struct strbuf *sb, const char *s);
+void strbuf_putc(struct strbuf *sb, char c);
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+/* Append s as a JSON string literal, quotes included. */
+void strbuf_json_string(struct strbuf *sb, const char *s);
+/* Append seconds (from nanoseconds) with up to 6 decimals, trailing zeros trimmed, as JSON. */
+void strbuf_seconds(struct strbuf *sb, int64_t ns);
+
+/* An arena of strings that live as long as the arena: names of simulated objects. */
+struct arena;
+struct arena *arena_new(void);
+void arena_free(struct arena *a);
+const char *arena_strdup(struct arena *a, const char *s);
+const char *arena_printf(struct arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Write data to path whole or not at all: a temporary file beside it, then rename.
+ * path "-" writes to standard output. Returns 0, or -1 with errno set. */
+int write_file_atomic(const char *path, const char *data, size_t len);
+/* Read a whole regular file; returns NULL with *err set to a short reason. Caller frees. */
+char *read_file_all(const char *path, size_t *len, const char **err);
+
+/* 64-bit mixing (splitmix64 finaliser): derives independent seeds from one seed. */
+uint64_t mix64(uint64_t x);
+/* FNV-1a 32-bit hash (a general-purpose hash; revision names use FNV-1, see revision.c). */
+uint32_t fnv32a(const void *data, size_t len, uint32_t h);
+#define FNV32A_INIT 0x811c9dc5u
+
+#endif
