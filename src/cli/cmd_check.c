@@ -115,7 +115,7 @@ int cmd_check(int argc, char **argv)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case 'r':
             if (cli_parse_u64(optarg, &replications) != 0 || replications == 0 ||

@@ -13,11 +13,14 @@
 #include "observe/stats.h"
 #include "observe/report.h"
 #include "observe/summary.h"
+#include "observe/plot.h"
+#include "observe/timeline.h"
 
 static const char run_usage[] =
     "usage: sssim run SCENARIO [--seed N] [--until DUR] [--trace FILE]\n"
     "                 [--trace-format jsonl|csv] [--summary FILE] [--quiet]\n"
-    "                 [--replications N] [--jobs J]\n\n"
+    "                 [--replications N] [--jobs J]\n"
+    "                 [--plots DIR] [--plots-format png|svg|dumb]\n\n"
     "Run SCENARIO and print a short report of what happened.\n"
     "  --seed N          use seed N instead of the scenario's\n"
     "  --until DUR       stop at DUR (\"40m\", \"1h30m\", seconds) instead of the scenario's\n"
@@ -28,9 +31,15 @@ static const char run_usage[] =
     "  --replications N  run N independent replications (seed of replication k derived\n"
     "                    from the scenario seed; each can be replayed with --seed) and\n"
     "                    report distributions: n, mean, stddev, min, p50, p90, p99, max,\n"
-    "                    95%% confidence interval of the mean, and how many never recovered\n"
+    "                    95% confidence interval of the mean, and how many never recovered\n"
     "  --jobs J          threads for replications (default: the number of cores); the\n"
     "                    results do not depend on J\n"
+    "  --plots DIR       write plot data, gnuplot scripts and images into DIR (created if\n"
+    "                    missing): the timeline of the run (of replication 0 with\n"
+    "                    --replications) and, with --replications, the distribution of\n"
+    "                    each fault's recovery time; without gnuplot on PATH only data\n"
+    "                    and scripts\n"
+    "  --plots-format F  png (default), svg, or dumb (text, printed on standard output)\n"
     "Files are written whole or not at all. Exit status 1 when an invariant broke that the\n"
     "scenario does not expect, or the run hit its event cap.\n";
 
@@ -43,6 +52,8 @@ struct run_args {
     bool quiet;
     uint64_t replications; /* 0: a single run */
     uint64_t jobs;
+    const char *plots_dir; /* --plots */
+    int plots_format;      /* --plots-format, enum plot_format */
 };
 
 static int parse_args(int argc, char **argv, struct run_args *a)
@@ -56,15 +67,18 @@ static int parse_args(int argc, char **argv, struct run_args *a)
         {"quiet", no_argument, NULL, 'q'},
         {"replications", required_argument, NULL, 'r'},
         {"jobs", required_argument, NULL, 'j'},
+        {"plots", required_argument, NULL, 'P'},
+        {"plots-format", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
     a->trace_format = TRACE_JSONL;
+    a->plots_format = PLOT_PNG;
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         const char *why = NULL;
         switch (c) {
         case 's':
@@ -103,6 +117,14 @@ static int parse_args(int argc, char **argv, struct run_args *a)
         case 'j':
             if (cli_parse_u64(optarg, &a->jobs) != 0 || a->jobs == 0 || a->jobs > 1024) {
                 cli_error("--jobs: expected an integer from 1 to 1024, found '%s'", optarg);
+                return -1;
+            }
+            break;
+        case 'P': a->plots_dir = optarg; break;
+        case 'F':
+            a->plots_format = plot_format_parse(optarg);
+            if (a->plots_format < 0) {
+                cli_error("--plots-format: expected png, svg or dumb, found '%s'", optarg);
                 return -1;
             }
             break;
@@ -223,6 +245,67 @@ static void replication_report(const struct replications *r, struct strbuf *o)
         strbuf_puts(o, "invariants: held in every replication (where not expected to break)\n");
 }
 
+/* --- --plots ----------------------------------------------------------------------- */
+
+/* Show what the plotter has to say: dumb plots on standard output (standard error when a
+ * summary or trace took it), the no-gnuplot notice unless --quiet, errors always. */
+static int plots_finish(struct plotter *pl, int rc, bool quiet, bool stdout_taken)
+{
+    size_t len;
+    const char *text = plotter_text(pl, &len);
+    if (len)
+        fwrite(text, 1, len, stdout_taken ? stderr : stdout);
+    if (rc == PLOT_ERROR)
+        cli_error("%s", plotter_error(pl));
+    else if (plotter_notice(pl) && !quiet)
+        cli_error("%s", plotter_notice(pl));
+    return rc == PLOT_ERROR ? EXIT_USAGE : EXIT_OK;
+}
+
+/* The timeline needs its own observer, so the run is made again with the same options:
+ * runs are deterministic and observers change nothing, so it is the same run. */
+static int plot_run_timeline(struct plotter *pl, const struct scenario *scn,
+                             const struct sim_options *opt)
+{
+    struct sim *sim = sim_new(scn, opt);
+    struct timeline *tl = timeline_new(sim);
+    sim_run(sim);
+    int rc = plot_timeline(pl, tl);
+    timeline_free(tl);
+    sim_free(sim);
+    return rc;
+}
+
+/* --replications: the timeline of replication 0 and each fault's recovery distribution. */
+static int plot_replications(const struct run_args *a, const struct replications *r,
+                             bool stdout_taken)
+{
+    const struct scenario *scn = r->scn;
+    struct plotter *pl = plotter_new(a->plots_dir, (enum plot_format)a->plots_format);
+    struct sim_options opt = a->opt;
+    opt.has_seed = true;
+    opt.seed = r->n ? r->seeds[0] : scn->seed;
+    int rc = plot_run_timeline(pl, scn, &opt);
+    double *v = xmalloc((r->n ? r->n : 1) * sizeof *v);
+    for (uint32_t f = 0; f < scn->nfaults && rc != PLOT_ERROR; f++) {
+        for (size_t k = 0; k < r->n; k++)
+            v[k] = *rep_fig(r, k, f, FIG_RECOVERY);
+        char name[32], title[256];
+        snprintf(name, sizeof name, "recovery-%u", f);
+        snprintf(title, sizeof title, "%s: recovery after fault #%u %s, %zu replications",
+                 scn->name, f, fault_do_name(scn->faults[f].what), r->n);
+        int frc = plot_distribution(pl, name, title, v, r->n);
+        if (frc != PLOT_OK)
+            rc = frc;
+    }
+    free(v);
+    int status = plots_finish(pl, rc, a->quiet, stdout_taken);
+    plotter_free(pl);
+    return status;
+}
+
+/* --- end of --plots ---------------------------------------------------------------- */
+
 static int run_replications(const struct run_args *a, const struct scenario *scn)
 {
     struct replications r;
@@ -244,6 +327,11 @@ static int run_replications(const struct run_args *a, const struct scenario *scn
         bool stdout_taken = a->summary_path && strcmp(a->summary_path, "-") == 0;
         fputs(sb.buf, stdout_taken ? stderr : stdout);
         strbuf_fini(&sb);
+    }
+    if (a->plots_dir) {
+        bool stdout_taken = a->summary_path && strcmp(a->summary_path, "-") == 0;
+        if (plot_replications(a, &r, stdout_taken) != EXIT_OK)
+            status = EXIT_USAGE;
     }
     for (size_t k = 0; k < r.n; k++)
         if ((r.unexpected[k] || r.hit_cap[k]) && status == EXIT_OK)
@@ -318,6 +406,13 @@ int cmd_run(int argc, char **argv)
     if (runner_unexpected(&r) && status == EXIT_OK)
         status = EXIT_FAILED;
     runner_fini(&r);
+    if (a.plots_dir) {
+        struct plotter *pl = plotter_new(a.plots_dir, (enum plot_format)a.plots_format);
+        int prc = plot_run_timeline(pl, scn, &a.opt);
+        if (plots_finish(pl, prc, a.quiet, stdout_taken) != EXIT_OK)
+            status = EXIT_USAGE;
+        plotter_free(pl);
+    }
     scenario_free(scn);
     return status;
 }

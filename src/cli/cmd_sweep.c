@@ -2,6 +2,7 @@
  * random numbers (the same seeds at every grid point), written as one table. */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,15 +10,20 @@
 
 #include "cli/cli.h"
 #include "cli/replicate.h"
+#include "observe/plot.h"
 #include "util/util.h"
 
 static const char sweep_usage[] =
     "usage: sssim sweep SCENARIO --set PATH=V1,V2,... [--set ...] [--replications N]\n"
-    "                   [--jobs J] [--csv FILE] [--json FILE] [--quiet]\n\n"
+    "                   [--jobs J] [--csv FILE] [--json FILE] [--quiet]\n"
+    "                   [--plots DIR] [--plots-format png|svg|dumb]\n\n"
     "Run every combination of the --set values (PATH is a JSON path into the scenario,\n"
     "e.g. kubernetes.nodeMonitorGracePeriod=40s,50s) for N replications each (default\n"
     "100), with the same seeds at every point, and print one table of recovery times.\n"
-    "  --csv FILE / --json FILE  also write the table (- for standard output)\n";
+    "  --csv FILE / --json FILE  also write the table (- for standard output)\n"
+    "  --plots DIR       plot recovery p50 and p99 against the first --set, one line per\n"
+    "                    setting of the others, per fault (DIR/sweep-F.*; created if missing)\n"
+    "  --plots-format F  png (default), svg, or dumb (text, printed on standard output)\n";
 
 struct axis {
     char *path;
@@ -83,6 +89,130 @@ static void csv_cell(struct strbuf *o, const char *s)
     strbuf_putc(o, '"');
 }
 
+/* --- --plots ----------------------------------------------------------------------- */
+
+/* Recovery p50 and p99 of every grid point and fault, kept for the plots. */
+struct sweep_plot_data {
+    char *scenario;
+    uint32_t nfaults;
+    enum fault_do *what; /* [nfaults] */
+    size_t points;
+    double *p50, *p99;   /* [nfaults][points], NaN where nothing was recorded */
+};
+
+static void sweep_plot_record(struct sweep_plot_data *d, const struct scenario *scn,
+                              size_t points, size_t p, uint32_t f, const struct stats *st)
+{
+    if (d->p50 == NULL) {
+        /* The first grid point fixes the faults; a --set that changes them is plotted
+         * for the faults of the first point only. */
+        d->scenario = xstrdup(scn->name);
+        d->nfaults = scn->nfaults;
+        d->what = xcalloc(scn->nfaults ? scn->nfaults : 1, sizeof *d->what);
+        for (uint32_t i = 0; i < scn->nfaults; i++)
+            d->what[i] = scn->faults[i].what;
+        d->points = points;
+        size_t cells = (scn->nfaults ? scn->nfaults : 1) * points;
+        d->p50 = xmalloc(cells * sizeof *d->p50);
+        d->p99 = xmalloc(cells * sizeof *d->p99);
+        for (size_t i = 0; i < cells; i++)
+            d->p50[i] = d->p99[i] = NAN;
+    }
+    if (f < d->nfaults) {
+        d->p50[f * d->points + p] = st->p50;
+        d->p99[f * d->points + p] = st->p99;
+    }
+}
+
+static void sweep_plot_fini(struct sweep_plot_data *d)
+{
+    free(d->scenario);
+    free(d->what);
+    free(d->p50);
+    free(d->p99);
+}
+
+/* One plot per fault: x is the first axis (the slowest-varying in the grid order), each
+ * combination of the other axes a series. */
+static int sweep_plots(const char *dir, int format, bool quiet, bool stdout_taken,
+                       const struct axis *axes, size_t naxes, uint64_t replications,
+                       const struct sweep_plot_data *d)
+{
+    if (d->p50 == NULL)
+        return EXIT_OK;
+    size_t nx = axes[0].nvalues;
+    size_t nseries = d->points / nx;
+    const char **xvalues = xcalloc(nx, sizeof *xvalues);
+    for (size_t i = 0; i < nx; i++)
+        xvalues[i] = axes[0].values[i];
+    char **series = xcalloc(nseries, sizeof *series);
+    for (size_t k = 0; k < nseries; k++) {
+        struct strbuf sb;
+        strbuf_init(&sb);
+        size_t rest = k;
+        for (size_t i = naxes; i-- > 1;) {
+            char item[512];
+            snprintf(item, sizeof item, "%s=%s", axes[i].path,
+                     axes[i].values[rest % axes[i].nvalues]);
+            rest /= axes[i].nvalues;
+            /* Built from the last axis backwards: prepend to keep the command-line order. */
+            struct strbuf tmp;
+            strbuf_init(&tmp);
+            strbuf_printf(&tmp, "%s%s%s", item, sb.len ? " " : "", sb.buf);
+            strbuf_fini(&sb);
+            sb = tmp;
+        }
+        series[k] = sb.buf;
+    }
+    double *p50 = xmalloc(nseries * nx * sizeof *p50);
+    double *p99 = xmalloc(nseries * nx * sizeof *p99);
+    struct plotter *pl = plotter_new(dir, (enum plot_format)format);
+    int rc = PLOT_OK;
+    for (uint32_t f = 0; f < d->nfaults && rc != PLOT_ERROR; f++) {
+        for (size_t x = 0; x < nx; x++)
+            for (size_t k = 0; k < nseries; k++) {
+                p50[k * nx + x] = d->p50[f * d->points + x * nseries + k];
+                p99[k * nx + x] = d->p99[f * d->points + x * nseries + k];
+            }
+        char name[32], title[512];
+        snprintf(name, sizeof name, "sweep-%u", f);
+        snprintf(title, sizeof title, "%s: recovery after fault #%u %s (%llu replications per "
+                                      "point)",
+                 d->scenario, f, fault_do_name(d->what[f]), (unsigned long long)replications);
+        struct plot_sweep s = {
+            .title = title,
+            .xlabel = axes[0].path,
+            .xvalues = xvalues,
+            .nx = nx,
+            .series = (const char *const *)series,
+            .nseries = nseries,
+            .p50 = p50,
+            .p99 = p99,
+        };
+        int frc = plot_sweep(pl, name, &s);
+        if (frc != PLOT_OK)
+            rc = frc;
+    }
+    size_t len;
+    const char *text = plotter_text(pl, &len);
+    if (len)
+        fwrite(text, 1, len, stdout_taken ? stderr : stdout);
+    if (rc == PLOT_ERROR)
+        cli_error("%s", plotter_error(pl));
+    else if (plotter_notice(pl) && !quiet)
+        cli_error("%s", plotter_notice(pl));
+    plotter_free(pl);
+    free(p50);
+    free(p99);
+    for (size_t k = 0; k < nseries; k++)
+        free(series[k]);
+    free(series);
+    free(xvalues);
+    return rc == PLOT_ERROR ? EXIT_USAGE : EXIT_OK;
+}
+
+/* --- end of --plots ---------------------------------------------------------------- */
+
 static void num(struct strbuf *o, double v, bool json)
 {
     if (v != v)
@@ -100,6 +230,8 @@ int cmd_sweep(int argc, char **argv)
         {"csv", required_argument, NULL, 'c'},
         {"json", required_argument, NULL, 'J'},
         {"quiet", no_argument, NULL, 'q'},
+        {"plots", required_argument, NULL, 'P'},
+        {"plots-format", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -108,11 +240,14 @@ int cmd_sweep(int argc, char **argv)
     uint64_t replications = 100, jobs = 0;
     const char *csv_path = NULL, *json_path = NULL;
     bool quiet = false;
+    const char *plots_dir = NULL;
+    int plots_format = PLOT_PNG;
+    struct sweep_plot_data plot_data = {0};
     int status = EXIT_USAGE;
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         struct axis ax;
         switch (c) {
         case 's':
@@ -137,6 +272,14 @@ int cmd_sweep(int argc, char **argv)
         case 'c': csv_path = optarg; break;
         case 'J': json_path = optarg; break;
         case 'q': quiet = true; break;
+        case 'P': plots_dir = optarg; break;
+        case 'F':
+            plots_format = plot_format_parse(optarg);
+            if (plots_format < 0) {
+                cli_error("--plots-format: expected png, svg or dumb, found '%s'", optarg);
+                goto out_free_axes;
+            }
+            break;
         case 'h': fputs(sweep_usage, stdout); status = EXIT_OK; goto out_free_axes;
         default: cli_error("sweep: unknown option '%s'\n%s", argv[optind - 1], sweep_usage); goto out_free_axes;
         }
@@ -198,6 +341,8 @@ int cmd_sweep(int argc, char **argv)
         for (uint32_t f = 0; f < scn->nfaults; f++) {
             struct stats st;
             replications_stats(&r, (int32_t)f, FIG_RECOVERY, &st);
+            if (plots_dir)
+                sweep_plot_record(&plot_data, scn, points, p, f, &st);
             for (size_t i = 0; i < naxes; i++) {
                 csv_cell(&csv, ov[i].value);
                 strbuf_putc(&csv, ',');
@@ -240,11 +385,17 @@ int cmd_sweep(int argc, char **argv)
             cli_error("cannot write '%s': %s", json_path, strerror(errno));
             status = EXIT_USAGE;
         }
+        bool stdout_taken = (csv_path && strcmp(csv_path, "-") == 0) ||
+                            (json_path && strcmp(json_path, "-") == 0);
+        if (plots_dir && sweep_plots(plots_dir, plots_format, quiet, stdout_taken, axes, naxes,
+                                     replications, &plot_data) != EXIT_OK)
+            status = EXIT_USAGE;
     }
     strbuf_fini(&csv);
     strbuf_fini(&json);
     strbuf_fini(&table);
 out_free_axes:
+    sweep_plot_fini(&plot_data);
     for (size_t i = 0; i < naxes; i++)
         axis_fini(&axes[i]);
     free(axes);

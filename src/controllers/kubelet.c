@@ -142,7 +142,8 @@ struct kimage {
 
 struct knode {
     bool powered, running, partitioned, shutting_down;
-    bool posting; /* inside node_post_status */
+    bool posting;    /* inside node_post_status */
+    bool vol_synced; /* the volume manager has synced its states since the kubelet started */
     uint32_t gen;
     int64_t kubelet_start;
     int64_t status_phase, batch_phase;
@@ -397,12 +398,14 @@ static bool node_status_stale(struct sim *sim, uint32_t node)
     node_want_ready(kn, &c, &reason);
     if (n->ready != c || strcmp(n->ready_reason, reason) != 0)
         return true;
-    uint32_t cnt = in_use_set(sim, node);
-    if (cnt != n->nvolumes_in_use)
-        return true;
-    for (uint32_t i = 0; i < cnt; i++)
-        if (!node_volume_in_use(n, k->scratch[i]))
+    if (kn->vol_synced) {
+        uint32_t cnt = in_use_set(sim, node);
+        if (cnt != n->nvolumes_in_use)
             return true;
+        for (uint32_t i = 0; i < cnt; i++)
+            if (!node_volume_in_use(n, k->scratch[i]))
+                return true;
+    }
     /* A volume new in the desired state is reportedInUse only at a status update after
      * it was added, even when the node already lists it. */
     for (uint32_t i = 0; i < kn->npods; i++) {
@@ -441,8 +444,15 @@ static void node_post_status(struct sim *sim, uint32_t node)
     if (!node_connected(kn) || !n->exists)
         return;
     kn->posting = true;
-    uint32_t cnt = in_use_set(sim, node);
-    store_node_set_volumes_in_use(st, node, k->scratch, cnt);
+    /* kubelet_node_status.go setters.VolumesInUse: the list is left as it is until
+     * ReconcilerStatesHasBeenSynced, which comes after the pods are admitted; the first
+     * update after a start is sssim's cue. */
+    if (!kn->vol_synced && sim->now > kn->kubelet_start)
+        kn->vol_synced = true;
+    if (kn->vol_synced) {
+        uint32_t cnt = in_use_set(sim, node);
+        store_node_set_volumes_in_use(st, node, k->scratch, cnt);
+    }
     for (uint32_t i = 0; i < kn->npods; i++) {
         struct kpod *kp = kp_of(sim, kn->pods[i]);
         if (!in_dsw(kp))
@@ -1199,7 +1209,7 @@ struct kubelets *kubelet_new(struct sim *sim)
     k->nodes = xcalloc(k->nnodes ? k->nnodes : 1, sizeof *k->nodes);
     for (uint32_t i = 0; i < k->nnodes; i++) {
         struct knode *kn = &k->nodes[i];
-        kn->powered = kn->running = true;
+        kn->powered = kn->running = kn->vol_synced = true;
         kn->lease_fail_from = TIME_NEVER;
         kn->shutdown_group = -1;
         /* Running long before the simulation starts: no probe start-up sleep. */
@@ -1372,6 +1382,7 @@ void kubelet_on_event(struct sim *sim, const struct event *ev)
         if (kn->gen != ev->b || !kn->powered || kn->running)
             break;
         kn->running = true;
+        kn->vol_synced = false;
         kn->kubelet_start = sim->now;
         /* The status loop and the status manager start with the kubelet. */
         kn->status_phase = kn->batch_phase = sim->now;

@@ -828,7 +828,10 @@ uint32_t store_pv_create(struct store *st, uint32_t pvc, uint32_t zone)
 {
     struct pv v = {
         .id = st->npvs,
-        .name = arena_printf(st->arena, "pv-%s", st->pvcs[pvc].name),
+        /* Dynamically provisioned volumes are named after the claim's UID ("pvc-<uid>"):
+         * a claim created again gets a new volume with a new name. */
+        .name = arena_printf(st->arena, "pvc-%08x-%04x", (unsigned)(mix64(pvc + 1) >> 32),
+                             (unsigned)mix64(pvc + 1) & 0xffff),
         .pvc = pvc,
         .zone = zone,
     };

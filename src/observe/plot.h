@@ -1,4 +1,4 @@
-/* Plots: plain whitespace-separated data files plus a gnuplot script from plots/*.gp,
+/* Plots: plain whitespace-separated data files plus a gnuplot script from plots/,
  * rendered by running gnuplot when it is on PATH. Three plots: the timeline of one run,
  * the distribution of a recovery time over replications, and a sweep's recovery times
  * against the swept parameter.

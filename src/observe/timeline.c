@@ -221,15 +221,17 @@ static const char *fault_label(struct timeline *tl, const struct change *c)
     struct strbuf sb;
     strbuf_init(&sb);
     strbuf_printf(&sb, "#%u %s", c->obj, fault_do_name(f->what));
+    /* Name what the fault acts on: a pod fault its pod, a node fault the node it
+     * resolved to (faults may name it through the pod it hosts). */
     const char *target = NULL;
-    if (c->node != NONE_ID && c->node < st->nnodes)
-        target = st->nodes[c->node].name;
-    else if (f->zone)
-        target = f->zone;
-    else if (f->pod)
+    if (f->pod)
         target = f->pod;
     else if (f->claim)
         target = f->claim;
+    else if (f->zone)
+        target = f->zone;
+    else if (c->node != NONE_ID && c->node < st->nnodes)
+        target = st->nodes[c->node].name;
     else if (f->node)
         target = f->node;
     else if (f->hosting)

@@ -27,8 +27,8 @@ static bool is_default_class_annotation(const char *key)
            strcmp(key, "storageclass.beta.kubernetes.io/is-default-class") == 0;
 }
 
-int scn_parse_meta(struct scn_ctx *c, const cJSON *meta, const char *path, unsigned use,
-                   struct scn_meta *m)
+static int parse_meta(struct scn_ctx *c, const cJSON *meta, const char *path, unsigned use,
+                      struct scn_meta *m)
 {
     *m = (struct scn_meta){.namespace_ = "default"};
     if (meta == NULL)
@@ -70,6 +70,19 @@ int scn_parse_meta(struct scn_ctx *c, const cJSON *meta, const char *path, unsig
             if (it->string && is_default_class_annotation(it->string) &&
                 strcmp(it->valuestring, "true") == 0)
                 m->default_class = true;
+    }
+    return 0;
+}
+
+int scn_parse_meta(struct scn_ctx *c, const cJSON *meta, const char *path, unsigned use,
+                   struct scn_meta *m)
+{
+    /* The caller takes the labels only on success: on an error they are freed here. */
+    if (parse_meta(c, meta, path, use, m) < 0) {
+        free(m->labels);
+        m->labels = NULL;
+        m->nlabels = 0;
+        return -1;
     }
     return 0;
 }

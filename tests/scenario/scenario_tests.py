@@ -58,3 +58,256 @@ def test(fn):
 
 def approx(a, b, eps=1e-6):
     return a is not None and b is not None and abs(a - b) <= eps
+
+
+def incs(summary, name):
+    return pod(summary, name)["incarnations"]
+
+
+@test
+def ordered_scale_up():
+    """web-0, then web-1, then web-2, each created one informer delay (10ms) after its
+    predecessor became Ready, each bound to its own claim www-web-N."""
+    r, s = summary_of("ordered-scale-up.json")
+    check(r.returncode == 0, f"exit {r.returncode}: {r.stderr}")
+    names = [p["name"] for p in s["pods"]]
+    check(names == ["web-0", "web-1", "web-2"], f"pods {names}")
+    check(approx(incs(s, "web-0")[0]["created"], 0.01), "web-0 created at 0.01s")
+    for k in (1, 2):
+        prev, cur = incs(s, f"web-{k-1}")[0], incs(s, f"web-{k}")[0]
+        check(approx(cur["created"], prev["ready"] + 0.01),
+              f"web-{k} created {cur['created']} != web-{k-1} ready {prev['ready']} + 0.01")
+        check(len(incs(s, f"web-{k}")) == 1, f"web-{k} has one incarnation")
+    claims = {c["name"]: c for c in s["claims"]}
+    for k in range(3):
+        c = claims.get(f"www-web-{k}")
+        check(c is not None and c["volume"], f"www-web-{k} bound")
+        node = incs(s, f"web-{k}")[0]["node"]
+        check(c and c["attachments"] and c["attachments"][0]["node"] == node,
+              f"www-web-{k} attached to web-{k}'s node {node}")
+        check(incs(s, f"web-{k}")[0]["attached"] <= incs(s, f"web-{k}")[0]["running"],
+              f"web-{k} runs only after its volume is attached")
+    st = s["statefulSets"]["web"]
+    check(st["readyReplicas"] == 3 and st["currentReplicas"] == 3, f"status {st}")
+
+
+@test
+def node_loss_story():
+    """The acceptance story of a crash at 120s with defaults."""
+    r, tr = trace_of("node-loss.json")
+    check(r.returncode == 0, f"exit {r.returncode}: {r.stderr}")
+    crash = [e for e in tr if e["reason"] == "NodeCrashed"]
+    check(len(crash) == 1 and crash[0]["t"] == 120.0, "crash at 120s")
+    node = crash[0]["object"] if crash else ""
+    unknown = [e["t"] for e in tr if e["reason"] == "NodeStatusUnknown" and e["object"] == node]
+    check(unknown and 160 <= unknown[0] <= 180, f"node Unknown at {unknown} (expected 160-180)")
+    noexec = [e["t"] for e in tr if e["reason"] == "Tainted" and e["object"] == node
+              and "unreachable:NoExecute" in e["message"]]
+    check(noexec and unknown and 5 <= noexec[0] - unknown[0] <= 15,
+          f"NoExecute {noexec} vs Unknown {unknown}")
+    deleted = [e["t"] for e in tr if e["reason"] == "Terminating" and e["object"] == "web-1"]
+    check(deleted and noexec and abs(deleted[0] - noexec[0] - 300) < 0.1,
+          f"web-1 deletion requested {deleted} = taint {noexec} + 300s")
+    check(not [e for e in tr if e["reason"] == "SuccessfulCreate" and e["object"] == "web-1"
+               and e["t"] > 120], "web-1 never replaced")
+    check(not [e for e in tr if e["reason"] in ("SuccessfulDetachVolume", "DetachVolume")
+               and e["object"] == "www-web-1"], "www-web-1 never detached")
+    r2 = run("run", os.path.join(SCN, "node-loss.json"))
+    check("Terminating" in r2.stdout and "blocked: waiting for web-1 to terminate" in r2.stdout,
+          "report tells web-1 is Terminating and why the set is blocked:\n" + r2.stdout)
+    check("NOT recovered" in r2.stdout, "report says the fault did not recover")
+
+
+@test
+def node_loss_grace_before_1_32():
+    """kubernetes.version 1.31 selects the 40s grace period: the same run goes Unknown 10s
+    earlier."""
+    base = json.load(open(os.path.join(SCN, "node-loss.json")))
+    base["kubernetes"] = {"version": "1.31"}
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "old.json")
+        json.dump(base, open(path, "w"))
+        t_old = os.path.join(d, "old.jsonl")
+        t_new = os.path.join(d, "new.jsonl")
+        run("run", path, "--quiet", "--trace", t_old)
+        run("run", os.path.join(SCN, "node-loss.json"), "--quiet", "--trace", t_new)
+        first = lambda f: [json.loads(l)["t"] for l in open(f)
+                           if '"NodeStatusUnknown"' in l][0]
+        check(abs(first(t_new) - first(t_old) - 10) < 1e-6,
+              f"Unknown at {first(t_old)} (1.31) vs {first(t_new)} (1.34)")
+
+
+@test
+def out_of_service_taint():
+    """With the out-of-service taint at T, web-1 is Ready again within T + 25..75s."""
+    r, s = summary_of("node-loss-out-of-service.json")
+    check(r.returncode == 0, f"exit {r.returncode}")
+    T = s["faults"][1]["at"]
+    new = incs(s, "web-1")[-1]
+    check(len(incs(s, "web-1")) == 2, "web-1 replaced once")
+    check(new["ready"] is not None and T + 5 <= new["ready"] <= T + 90,
+          f"web-1 Ready at {new['ready']} (T={T})")
+    check(new["node"] != incs(s, "web-1")[0]["node"], "replacement on another node")
+
+
+@test
+def force_delete_waits_six_minutes():
+    """After a force delete at T the new web-1 waits for the 6-minute force detach."""
+    r, s = summary_of("node-loss-force-delete.json")
+    check(r.returncode == 0, f"exit {r.returncode}")
+    T = s["faults"][1]["at"]
+    new = incs(s, "web-1")[-1]
+    check(new["created"] - T < 1, "replacement created at once")
+    check(new["attached"] is not None and new["attached"] >= T + 360,
+          f"replacement attached {new['attached']} only after T + 6m ({T + 360})")
+    old_att = [a for c in s["claims"] if c["name"] == "www-web-1" for a in c["attachments"]]
+    check(len(old_att) == 2 and old_att[0]["detached"] is not None
+          and old_att[0]["detached"] >= T + 360, f"old attachment force-detached: {old_att}")
+
+
+@test
+def split_brain_breaks_at_most_one():
+    """Force-deleting a pod on a partitioned node gives two live web-1 containers."""
+    r, s = summary_of("partition-force-delete.json")
+    check(r.returncode == 0, f"exit {r.returncode} (the violation is expected by the scenario)")
+    v = [x for x in s["violations"] if x["invariant"] == "atMostOnePerIdentity"]
+    check(len(v) == 1 and "web-1" in v[0]["message"], f"violations {s['violations']}")
+
+
+@test
+def determinism():
+    """Same scenario and seed: the same trace, byte for byte; another seed: other latencies."""
+    for scn in ("node-loss.json", "ordered-scale-up.json", "node-loss-force-delete.json"):
+        with tempfile.TemporaryDirectory() as d:
+            a, b, c = (os.path.join(d, x) for x in ("a", "b", "c"))
+            run("run", os.path.join(SCN, scn), "--quiet", "--trace", a)
+            run("run", os.path.join(SCN, scn), "--quiet", "--trace", b)
+            run("run", os.path.join(SCN, scn), "--quiet", "--trace", c, "--seed", "2")
+            ta, tb, tc = (open(x, "rb").read() for x in (a, b, c))
+            check(len(ta) > 1000 and ta == tb, f"{scn}: same seed, same trace")
+            check(ta != tc, f"{scn}: another seed changes the trace")
+
+
+@test
+def replications_do_not_depend_on_jobs():
+    """--replications N gives the same summary on 1 and 2 threads, and replication 0 is
+    the single run with the scenario seed."""
+    scn = os.path.join(SCN, "node-loss-out-of-service.json")
+    with tempfile.TemporaryDirectory() as d:
+        a, b, one = (os.path.join(d, x) for x in ("a.json", "b.json", "one.json"))
+        r1 = run("run", scn, "--quiet", "--replications", "40", "--jobs", "1", "--summary", a)
+        r2 = run("run", scn, "--quiet", "--replications", "40", "--jobs", "2", "--summary", b)
+        check(r1.returncode == 0 and r2.returncode == 0, "exit 0")
+        check(open(a).read() == open(b).read(), "identical summaries for --jobs 1 and 2")
+        sa = json.load(open(a))
+        rec = sa["faults"][0]["recoverySeconds"]
+        check(rec["n"] + rec["never"] == 40, f"40 samples: {rec}")
+        check(rec["min"] <= rec["p50"] <= rec["p99"] <= rec["max"], f"quantiles ordered {rec}")
+        check(rec["ci95"][0] <= rec["mean"] <= rec["ci95"][1], f"CI holds the mean {rec}")
+        run("run", scn, "--quiet", "--replications", "1", "--summary", one)
+        _, single = summary_of("node-loss-out-of-service.json")
+        m = json.load(open(one))["faults"][0]["recoverySeconds"]["mean"]
+        check(abs(m - single["faults"][0]["recoverySeconds"]) < 1e-3,
+              f"replication 0 = single run ({m} vs {single['faults'][0]['recoverySeconds']})")
+
+
+@test
+def check_all_scenarios():
+    """Every shipped scenario is a regression test."""
+    r = run("check", SCN)
+    check(r.returncode == 0, f"sssim check scenarios/ failed:\n{r.stdout}{r.stderr}")
+    check(" 0 failed" in r.stdout, r.stdout)
+
+
+MUTATIONS = [
+    ("sts-ignore-order", "ordered-scale-up.json", "orderedCreation"),
+    ("sts-scale-down-low", "scale-down.json", "orderedTermination"),
+    ("sts-wrong-claim", "parallel-scale-up.json", "stableStorage"),
+    ("adc-multi-attach", "node-loss-force-delete.json", "singleAttachRWO"),
+    ("sts-update-low-first", "rolling-update.json", "updateOrder"),
+    ("sts-no-at-most-one", "network-partition-long.json", "atMostOnePerIdentity"),
+]
+
+
+@test
+def mutations_are_caught():
+    """Each invariant: the shipped scenario keeps it, and a controller rule broken on
+    purpose (test-only switch) is caught by sssim check with the invariant's name."""
+    for mutation, scn, invariant in MUTATIONS:
+        ok = run("check", os.path.join(SCN, scn))
+        check(ok.returncode == 0, f"{scn} passes unmutated: {ok.stdout}")
+        env = dict(ENV, SSSIM_TEST_MUTATION=mutation)
+        bad = run("check", os.path.join(SCN, scn), env=env)
+        check(bad.returncode == 1 and invariant in bad.stdout,
+              f"{mutation} on {scn}: expected {invariant} to fail, got {bad.returncode}: "
+              f"{bad.stdout}{bad.stderr}")
+
+
+@test
+def cli_contract():
+    r = run("--help")
+    check(r.returncode == 0 and "run" in r.stdout and "check" in r.stdout, "--help")
+    r = run("--version")
+    check(r.returncode == 0 and r.stdout.startswith("sssim "), "--version")
+    for args in (["frobnicate"], ["run"], ["run", "a.json", "b.json"],
+                 ["run", os.path.join(SCN, "node-loss.json"), "--seed", "-1"],
+                 ["run", os.path.join(SCN, "node-loss.json"), "--until", "soon"],
+                 ["run", os.path.join(SCN, "node-loss.json"), "--trace-format", "xml"],
+                 ["run", os.path.join(SCN, "node-loss.json"), "--bogus"],
+                 ["check", "--replications", "0", SCN], []):
+        r = run(*args)
+        check(r.returncode == 2, f"{args}: exit {r.returncode}, expected 2")
+    for sub in ("run", "check", "validate", "bench", "sweep"):
+        r = run(sub, "--help")
+        check(r.returncode == 0 and "usage: sssim " + sub in r.stdout, f"{sub} --help")
+
+
+@test
+def outputs_written_whole():
+    """A summary that cannot be written fails with exit 2 and leaves nothing behind; csv
+    traces have a header; '-' writes to standard output."""
+    with tempfile.TemporaryDirectory() as d:
+        target = os.path.join(d, "missing-dir", "s.json")
+        r = run("run", os.path.join(SCN, "ordered-scale-up.json"), "--quiet", "--summary", target)
+        check(r.returncode == 2 and "cannot write summary" in r.stderr, r.stderr)
+        check(not os.path.exists(os.path.dirname(target)), "nothing created")
+        leftovers = [f for f in os.listdir(d)]
+        check(leftovers == [], f"no temporary files left: {leftovers}")
+    r = run("run", os.path.join(SCN, "ordered-scale-up.json"), "--quiet", "--trace", "-",
+            "--trace-format", "csv")
+    check(r.stdout.startswith("t,seq,kind,object,node,reason,message\n"), "csv header")
+    r = run("run", os.path.join(SCN, "ordered-scale-up.json"), "--summary", "-")
+    check(json.loads(r.stdout)["scenario"] == "ordered-scale-up", "summary on stdout is JSON")
+
+
+@test
+def bad_inputs():
+    """Each bad input: exit 2, one line on stderr naming the problem, never a crash."""
+    bad = os.path.join(SRC, "tests", "bad")
+    expected = {}
+    for line in open(os.path.join(bad, "EXPECTED.txt")):
+        if line.strip() and not line.startswith("#"):
+            f, sub = line.rstrip("\n").split("\t", 1)
+            expected[f] = sub
+    check(len(expected) >= 10, "at least 10 bad inputs")
+    cases = [(os.path.join(bad, f), sub) for f, sub in sorted(expected.items())]
+    cases += [(os.path.join(bad, "does-not-exist.json"), "No such file"), (bad, "directory")]
+    for path, sub in cases:
+        for cmd in ("run", "validate", "check"):
+            r = run(cmd, path)
+            lines = [l for l in r.stderr.splitlines() if l.startswith("sssim: ")]
+            check(r.returncode == 2, f"{cmd} {os.path.basename(path)}: exit {r.returncode}")
+            check(len(lines) == 1 and sub in lines[0],
+                  f"{cmd} {os.path.basename(path)}: stderr {r.stderr!r} lacks {sub!r}")
+            check(r.returncode >= 0, f"{cmd} {path}: killed by signal {-r.returncode}")
+
+
+if __name__ == "__main__":
+    if NAME not in TESTS:
+        print(f"unknown test {NAME}; known: {', '.join(TESTS)}")
+        sys.exit(2)
+    TESTS[NAME]()
+    for f in failures:
+        print("FAIL:", f)
+    print("ok" if not failures else f"{len(failures)} check(s) failed")
+    sys.exit(1 if failures else 0)
