@@ -32,7 +32,7 @@ if (fmt eq 'svg') {
 }
 set output outfile
 
-set title sprintf("%s\nn = %d recovered, %d never recovered", t_title, n, never)
+set title sprintf("%s\nn = %d recovered, %d never recovered", t_title, n, never) offset 0, 0.8
 set xlabel 'seconds'
 set ylabel 'replications'
 set y2label 'fraction recovered within x (empirical CDF)'
@@ -41,7 +41,8 @@ set y2tics 0.2 nomirror
 set y2range [0 : 1.05]
 set yrange [0 : *]
 set grid xtics ytics lc rgb '#dddddd'
-set key top left opaque
+set key outside bottom center horizontal
+set bmargin 5
 set style fill solid 0.5 border lc rgb '#1f77b4'
 
 if (n == 0) {
@@ -49,15 +50,16 @@ if (n == 0) {
     set xrange [0 : 1]
     plot NaN notitle
 } else {
+    # The quantiles are dashed lines, named at their top and, with their values, in the key.
     set arrow from p50, graph 0 to p50, graph 1 nohead dt 2 lw 2 lc rgb '#2ca02c' front
-    set label sprintf('p50 = %.1f s', p50) at p50, graph 0.95 left offset 0.5, 0 \
-        tc rgb '#2ca02c' front
+    set label 'p50' at p50, graph 1 center offset 0, 0.7 tc rgb '#2ca02c' front
     set arrow from p99, graph 0 to p99, graph 1 nohead dt 2 lw 2 lc rgb '#d62728' front
-    set label sprintf('p99 = %.1f s', p99) at p99, graph 0.88 left offset 0.5, 0 \
-        tc rgb '#d62728' front
-    set offsets graph 0.02, graph 0.08, 0, 0
+    set label 'p99' at p99, graph 1 center offset 0, 0.7 tc rgb '#d62728' front
+    set offsets graph 0.02, graph 0.02, graph 0.1, 0
     plot datafile index 1 using (($1 + $2) / 2) : 3 : ($2 - $1) with boxes lc rgb '#1f77b4' \
              title 'histogram', \
          datafile index 2 using 1 : 2 axes x1y2 with steps lw 2 lc rgb '#000000' \
-             title 'empirical CDF'
+             title 'empirical CDF', \
+         NaN with lines dt 2 lw 2 lc rgb '#2ca02c' title sprintf('p50 = %.1f s', p50), \
+         NaN with lines dt 2 lw 2 lc rgb '#d62728' title sprintf('p99 = %.1f s', p99)
 }

@@ -9,9 +9,9 @@ if (!exists("outfile")) outfile = 'sweep.' . (fmt eq 'dumb' ? 'txt' : fmt)
 if (!exists("width")) width = 1000
 if (!exists("height")) height = 500
 
-# index 0: nseries title xlabel; then one block per series, its first line the titles.
-stats datafile index 0 using (nseries = int($1), t_title = strcol(2), \
-                              t_xlabel = strcol(3), 1) nooutput
+# index 0: nseries ymax title xlabel; then one block per series, its first line the titles.
+stats datafile index 0 using (nseries = int($1), ymax = $2, t_title = strcol(3), \
+                              t_xlabel = strcol(4), 1) nooutput
 
 # gnuplot 5.4 has no "else if": nested blocks.
 if (fmt eq 'svg') {
@@ -34,9 +34,9 @@ set output outfile
 set title t_title
 set xlabel t_xlabel
 set ylabel 'recovery (seconds)'
-set yrange [0 : *]
+set yrange [0 : (ymax > 0 ? 1.1 * ymax : 1)]
 set grid xtics ytics lc rgb '#dddddd'
-set key outside right top
+set key below
 set offsets graph 0.05, graph 0.05, graph 0.05, 0
 
 # The x tics are the values as given ("40s"), placed at their numeric value.

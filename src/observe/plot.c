@@ -163,8 +163,8 @@ static void script_dirs(struct strbuf *list)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            strbuf_printf(list, "%s/../plots\n%s/../../plots\n%s/../share/sssim/plots\n", exe,
-                          exe, exe);
+            strbuf_printf(list, "%s/../plots\n%s/../../plots\n%s/../share/sssim/plots\n", exe, exe,
+                          exe);
         }
     }
 #ifdef SSSIM_SOURCE_PLOTS_DIR
@@ -194,8 +194,9 @@ static char *read_script(struct plotter *p, const char *file, size_t *len)
         for (char *s = dirs.buf; *s; s++)
             if (*s == '\n')
                 *s = s[1] ? ',' : '\0';
-        fail(p, "cannot find the gnuplot script '%s' (looked in %s); set SSSIM_PLOTS_DIR to "
-                "the plots directory",
+        fail(p,
+             "cannot find the gnuplot script '%s' (looked in %s); set SSSIM_PLOTS_DIR to "
+             "the plots directory",
              file, dirs.buf);
     }
     strbuf_fini(&dirs);
@@ -362,8 +363,8 @@ static int render(struct plotter *p, const char *name, const char *script,
     if (text == NULL)
         goto out_free;
     /* Defaults first, so that `gnuplot DIR/NAME.gp` renders alone and -e still wins. */
-    strbuf_printf(&copy, "# Written by sssim from plots/%s; render with gnuplot %s.gp\n",
-                  script, name);
+    strbuf_printf(&copy, "# Written by sssim from plots/%s; render with gnuplot %s.gp\n", script,
+                  name);
     const char *keys[] = {"datafile", "outfile", "fmt"};
     const char *vals[] = {data_path, out_path, format_name(p->fmt)};
     for (size_t i = 0; i < 3; i++) {
@@ -536,8 +537,8 @@ size_t plot_histogram_bins(size_t finite)
  *   0 meta: n never p50 p99 mean "title"
  *   1 histogram: lo hi count
  *   2 ecdf: seconds fraction (sorted; fraction of all finite values <= seconds) */
-int plot_distribution(struct plotter *p, const char *name, const char *title,
-                      const double *seconds, size_t n)
+int plot_distribution(struct plotter *p, const char *name, const char *title, const double *seconds,
+                      size_t n)
 {
     double *v = xmalloc((n ? n : 1) * sizeof *v);
     memcpy(v, seconds, n * sizeof *v);
@@ -547,8 +548,9 @@ int plot_distribution(struct plotter *p, const char *name, const char *title,
     struct strbuf o;
     strbuf_init(&o);
     /* The meta row holds no NaN (-1 when n is 0): gnuplot's stats drops a row with one. */
-    strbuf_printf(&o, "# sssim distribution: %s; seconds\n# index 0, meta: n never p50 p99 "
-                      "mean title\n%zu %zu ",
+    strbuf_printf(&o,
+                  "# sssim distribution: %s; seconds\n# index 0, meta: n never p50 p99 "
+                  "mean title\n%zu %zu ",
                   name, st.n, st.never);
     const double meta[] = {st.p50, st.p99, st.mean};
     for (size_t i = 0; i < ARRAY_LEN(meta); i++) {
@@ -583,8 +585,8 @@ int plot_distribution(struct plotter *p, const char *name, const char *title,
     strbuf_puts(&o, "\n\n# index 2, ecdf: seconds fraction\n");
     size_t points = st.n < ECDF_POINTS ? st.n : ECDF_POINTS;
     for (size_t j = 0; j < points; j++) {
-        size_t i = points == st.n ? j : (size_t)((double)j * (double)(st.n - 1) /
-                                                 (double)(points - 1));
+        size_t i =
+            points == st.n ? j : (size_t)((double)j * (double)(st.n - 1) / (double)(points - 1));
         dat_number(&o, v[i]);
         strbuf_putc(&o, ' ');
         dat_number(&o, (double)(i + 1) / (double)st.n);
@@ -649,7 +651,7 @@ static const char *x_positions(const struct plot_sweep *s, double *x)
 }
 
 /* Blocks:
- *   0 meta: nseries "title" "xlabel"
+ *   0 meta: nseries ymax "title" "xlabel" (ymax: the largest value, 0 if none)
  *   1.. one per series: a header line ("<series> p50" "<series> p99" x xvalue), then
  *       x p50 p99 "xvalue" per value of the swept parameter. */
 int plot_sweep(struct plotter *p, const char *name, const struct plot_sweep *s)
@@ -660,8 +662,17 @@ int plot_sweep(struct plotter *p, const char *name, const struct plot_sweep *s)
     strbuf_init(&o);
     strbuf_init(&label);
     strbuf_puts(&o, "# sssim sweep: recovery seconds (p50, p99) against the swept parameter\n"
-                    "# index 0, meta: nseries title xlabel\n");
+                    "# index 0, meta: nseries ymax title xlabel\n");
+    double ymax = 0.0;
+    for (size_t i = 0; i < s->nseries * s->nx; i++) {
+        if (isfinite(s->p50[i]) && s->p50[i] > ymax)
+            ymax = s->p50[i];
+        if (isfinite(s->p99[i]) && s->p99[i] > ymax)
+            ymax = s->p99[i];
+    }
     strbuf_printf(&o, "%zu ", s->nseries);
+    dat_number(&o, ymax);
+    strbuf_putc(&o, ' ');
     dat_string(&o, s->title ? s->title : "");
     strbuf_putc(&o, ' ');
     strbuf_printf(&label, "%s%s", s->xlabel ? s->xlabel : "", unit);

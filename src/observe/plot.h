@@ -26,9 +26,9 @@ int plot_format_parse(const char *name);
 
 /* Results of the plot_ functions. */
 enum plot_status {
-    PLOT_OK = 0,          /* data, script and image written */
-    PLOT_NO_GNUPLOT = 1,  /* data and script written; gnuplot is not on PATH (a notice) */
-    PLOT_ERROR = -1       /* something could not be written or gnuplot failed */
+    PLOT_OK = 0,         /* data, script and image written */
+    PLOT_NO_GNUPLOT = 1, /* data and script written; gnuplot is not on PATH (a notice) */
+    PLOT_ERROR = -1      /* something could not be written or gnuplot failed */
 };
 
 struct plotter;
@@ -52,8 +52,8 @@ int plot_timeline(struct plotter *p, const struct timeline *tl);
 /* The distribution of a time over replications as NAME (e.g. "recovery-0"): histogram
  * and empirical CDF with p50 and p99 marked. seconds[0..n) may hold NaN for runs where
  * the moment never came; they are counted in the title, not plotted. */
-int plot_distribution(struct plotter *p, const char *name, const char *title,
-                      const double *seconds, size_t n);
+int plot_distribution(struct plotter *p, const char *name, const char *title, const double *seconds,
+                      size_t n);
 /* The number of histogram bins plot_distribution uses for `finite` values. */
 size_t plot_histogram_bins(size_t finite);
 
@@ -61,10 +61,10 @@ size_t plot_histogram_bins(size_t finite);
  * parameter. p50 and p99 are [nseries][nx] (row-major), NaN where nothing recovered. */
 struct plot_sweep {
     const char *title;
-    const char *xlabel;          /* the swept parameter's path */
-    const char *const *xvalues;  /* [nx] as given on the command line ("40s", "3") */
+    const char *xlabel;         /* the swept parameter's path */
+    const char *const *xvalues; /* [nx] as given on the command line ("40s", "3") */
     size_t nx;
-    const char *const *series;   /* [nseries] "path=value ..." of the other axes, or "" */
+    const char *const *series; /* [nseries] "path=value ..." of the other axes, or "" */
     size_t nseries;
     const double *p50, *p99;
 };

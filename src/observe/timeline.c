@@ -148,8 +148,7 @@ static void on_created(struct timeline *tl, const struct change *c)
 
 /* Volume events name a volume, not a pod: the pod is the live object of the claim's
  * identity, if it is bound to the node of the event. */
-static struct tl_incarnation *incarnation_of_volume(struct timeline *tl, uint32_t pv,
-                                                    uint32_t node)
+static struct tl_incarnation *incarnation_of_volume(struct timeline *tl, uint32_t pv, uint32_t node)
 {
     const struct store *st = tl->sim->store;
     if (pv >= st->npvs || st->pvs[pv].pvc == NONE_ID)
@@ -201,15 +200,10 @@ static void on_pod(struct timeline *tl, const struct change *c)
         inc->ran = true;
         inc->attached = true;
         break;
-    case CH_POD_DELETE_REQUESTED:
-        inc->terminating = true;
-        break;
+    case CH_POD_DELETE_REQUESTED: inc->terminating = true; break;
     case CH_POD_GONE:
-    case CH_POD_FORCE_DELETED:
-        end_incarnation(inc, c->time);
-        return;
-    default:
-        break;
+    case CH_POD_FORCE_DELETED: end_incarnation(inc, c->time); return;
+    default: break;
     }
     set_phase(inc, derive_phase(inc, p), c->time);
 }
@@ -257,21 +251,15 @@ static void on_change(void *ctx, const struct change *c)
     if (tl->end != TIME_NEVER)
         return;
     switch (c->reason) {
-    case CH_RUN_END:
-        timeline_close(tl, c->time);
-        return;
+    case CH_RUN_END: timeline_close(tl, c->time); return;
     case CH_FAULT:
         if (c->obj < tl->sim->scn->nfaults) {
             struct tl_mark m = {c->time, c->obj, c->b != 0, fault_label(tl, c)};
             VEC_PUSH(tl->marks, tl->nmarks, tl->marks_cap, m);
         }
         return;
-    case CH_POD_CREATED:
-        on_created(tl, c);
-        return;
-    case CH_ATTACH_DONE:
-        on_volume(tl, c);
-        return;
+    case CH_POD_CREATED: on_created(tl, c); return;
+    case CH_ATTACH_DONE: on_volume(tl, c); return;
     case CH_ATTACH_MULTI:
         /* attachdetach.c emits it on the pod; an attachment-keyed emitter works too. */
         if (c->kind == KIND_ATTACHMENT)

@@ -58,8 +58,8 @@ struct tl_row {
 /* A fault or operator action of the scenario's timeline. */
 struct tl_mark {
     int64_t at;
-    uint32_t fault; /* index in scenario.faults */
-    bool applied;   /* false when it could not apply (e.g. no node hosted the pod) */
+    uint32_t fault;    /* index in scenario.faults */
+    bool applied;      /* false when it could not apply (e.g. no node hosted the pod) */
     const char *label; /* "#0 nodeCrash node-b" */
 };
 
@@ -67,7 +67,7 @@ struct timeline {
     struct sim *sim; /* only during the run; not read after CH_RUN_END */
     const char *scenario;
     uint64_t seed;
-    int64_t end; /* the end of the run, TIME_NEVER until it ended */
+    int64_t end;         /* the end of the run, TIME_NEVER until it ended */
     struct tl_row *rows; /* in order of first appearance; see timeline_sorted_rows */
     uint32_t nrows, rows_cap;
     struct tl_mark *marks;

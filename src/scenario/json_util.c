@@ -61,8 +61,7 @@ static void one_line(char *s)
             *s = ' ';
 }
 
-int scn_fail(struct scn_ctx *c, const char *path, const char *expected, const char *found_fmt,
-             ...)
+int scn_fail(struct scn_ctx *c, const char *path, const char *expected, const char *found_fmt, ...)
 {
     if (c->failed)
         return -1;
@@ -131,9 +130,9 @@ void scn_describe(const cJSON *v, char *buf, size_t size)
     } else if (cJSON_IsNull(v)) {
         snprintf(buf, size, "null");
     } else if (cJSON_IsArray(v)) {
-        snprintf(buf, size, "an array");
+        snprintf(buf, size, v->child ? "an array" : "an empty array");
     } else if (cJSON_IsObject(v)) {
-        snprintf(buf, size, "an object");
+        snprintf(buf, size, v->child ? "an object" : "an empty object");
     } else {
         snprintf(buf, size, "an unknown value");
     }
@@ -225,8 +224,8 @@ int scn_check_object(struct scn_ctx *c, const cJSON *v, const char *path, const 
          * than let the second silently lose. */
         for (const cJSON *prev = v->child; prev != it; prev = prev->next)
             if (prev->string && strcmp(prev->string, key) == 0)
-                return scn_fail(c, sub, "each field once in an object",
-                                "\"%s\" a second time", key);
+                return scn_fail(c, sub, "each field once in an object", "\"%s\" a second time",
+                                key);
         const struct scn_field *f = fields;
         while (f->name && strcmp(f->name, key) != 0)
             f++;
@@ -313,8 +312,7 @@ int scn_require_string(struct scn_ctx *c, const cJSON *obj, const char *key, con
     return 0;
 }
 
-int scn_get_bool(struct scn_ctx *c, const cJSON *obj, const char *key, const char *path,
-                 bool *out)
+int scn_get_bool(struct scn_ctx *c, const cJSON *obj, const char *key, const char *path, bool *out)
 {
     const cJSON *v = scn_field(obj, key);
     if (v == NULL)
@@ -349,8 +347,8 @@ int scn_int_value(struct scn_ctx *c, const cJSON *v, const char *path, int64_t m
     return 0;
 }
 
-int scn_get_int(struct scn_ctx *c, const cJSON *obj, const char *key, const char *path,
-                int64_t min, int64_t max, int64_t *out)
+int scn_get_int(struct scn_ctx *c, const cJSON *obj, const char *key, const char *path, int64_t min,
+                int64_t max, int64_t *out)
 {
     const cJSON *v = scn_field(obj, key);
     if (v == NULL)
@@ -407,6 +405,9 @@ int scn_get_enum(struct scn_ctx *c, const cJSON *obj, const char *key, const cha
     size_t n = (size_t)snprintf(expected, sizeof expected, "one of");
     for (int i = 0; names[i] && n < sizeof expected; i++)
         n += (size_t)snprintf(expected + n, sizeof expected - n, "%s %s",
-                              i == 0 ? "" : names[i + 1] ? "," : " or", names[i]);
+                              i == 0         ? ""
+                              : names[i + 1] ? ","
+                                             : " or",
+                              names[i]);
     return scn_fail_value(c, sub, expected, v);
 }

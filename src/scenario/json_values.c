@@ -46,8 +46,8 @@ int scn_get_period(struct scn_ctx *c, const cJSON *obj, const char *key, const c
         return rc;
     char sub[JP_MAX];
     if (ns <= 0)
-        return scn_fail_value(c, jp_key(sub, path, key),
-                              "a duration above zero, such as \"10s\"", scn_field(obj, key));
+        return scn_fail_value(c, jp_key(sub, path, key), "a duration above zero, such as \"10s\"",
+                              scn_field(obj, key));
     *out = ns;
     return 0;
 }
@@ -74,16 +74,17 @@ static const struct scn_field dist_fields[][4] = {
     [DIST_CONSTANT] = {{"dist", FIELD_USED}, {"value", FIELD_USED}, {NULL, FIELD_USED}},
     [DIST_UNIFORM] = {{"dist", FIELD_USED}, {"min", FIELD_USED}, {"max", FIELD_USED}, {NULL}},
     [DIST_EXPONENTIAL] = {{"dist", FIELD_USED}, {"mean", FIELD_USED}, {NULL, FIELD_USED}},
-    [DIST_LOGNORMAL] = {{"dist", FIELD_USED}, {"median", FIELD_USED}, {"sigma", FIELD_USED},
+    [DIST_LOGNORMAL] = {{"dist", FIELD_USED},
+                        {"median", FIELD_USED},
+                        {"sigma", FIELD_USED},
                         {NULL}},
     [DIST_GAMMA] = {{"dist", FIELD_USED}, {"shape", FIELD_USED}, {"mean", FIELD_USED}, {NULL}},
-    [DIST_WEIBULL] = {{"dist", FIELD_USED}, {"shape", FIELD_USED}, {"scale", FIELD_USED},
-                      {NULL}},
+    [DIST_WEIBULL] = {{"dist", FIELD_USED}, {"shape", FIELD_USED}, {"scale", FIELD_USED}, {NULL}},
     [DIST_EMPIRICAL] = {{"dist", FIELD_USED}, {"samples", FIELD_USED}, {NULL, FIELD_USED}},
 };
 
-static int need_duration(struct scn_ctx *c, const cJSON *obj, const char *key,
-                         const char *path, int64_t *out)
+static int need_duration(struct scn_ctx *c, const cJSON *obj, const char *key, const char *path,
+                         int64_t *out)
 {
     int rc = scn_get_duration(c, obj, key, path, out);
     char sub[JP_MAX];
@@ -100,8 +101,7 @@ static int need_positive(struct scn_ctx *c, const cJSON *obj, const char *key, c
     if (rc == 1)
         return scn_fail(c, jp_key(sub, path, key), "a number above 0", "nothing");
     if (rc == 0 && !(*out > 0))
-        return scn_fail_value(c, jp_key(sub, path, key), "a number above 0",
-                              scn_field(obj, key));
+        return scn_fail_value(c, jp_key(sub, path, key), "a number above 0", scn_field(obj, key));
     return rc;
 }
 
@@ -123,8 +123,7 @@ static int parse_dist(struct scn_ctx *c, const cJSON *v, const char *path, struc
         return -1;
     d->kind = (enum dist_kind)kind;
     switch (d->kind) {
-    case DIST_CONSTANT:
-        return need_duration(c, v, "value", path, &d->value);
+    case DIST_CONSTANT: return need_duration(c, v, "value", path, &d->value);
     case DIST_UNIFORM:
         if (need_duration(c, v, "min", path, &d->min) < 0 ||
             need_duration(c, v, "max", path, &d->max) < 0)
@@ -133,8 +132,7 @@ static int parse_dist(struct scn_ctx *c, const cJSON *v, const char *path, struc
             return scn_fail_value(c, jp_key(sub, path, "max"), "a max at least as large as min",
                                   scn_field(v, "max"));
         return 0;
-    case DIST_EXPONENTIAL:
-        return need_duration(c, v, "mean", path, &d->mean);
+    case DIST_EXPONENTIAL: return need_duration(c, v, "mean", path, &d->mean);
     case DIST_LOGNORMAL:
         if (need_duration(c, v, "median", path, &d->median) < 0)
             return -1;
@@ -226,10 +224,9 @@ static int quantity_parse(const char *s, int scale10, int64_t *out)
         int exp10;
         int exp2;
     } suffixes[] = {
-        {"Ki", 0, 10}, {"Mi", 0, 20}, {"Gi", 0, 30}, {"Ti", 0, 40}, {"Pi", 0, 50},
-        {"Ei", 0, 60}, {"n", -9, 0},  {"u", -6, 0},  {"m", -3, 0},  {"", 0, 0},
-        {"k", 3, 0},   {"M", 6, 0},   {"G", 9, 0},   {"T", 12, 0},  {"P", 15, 0},
-        {"E", 18, 0},
+        {"Ki", 0, 10}, {"Mi", 0, 20}, {"Gi", 0, 30}, {"Ti", 0, 40}, {"Pi", 0, 50}, {"Ei", 0, 60},
+        {"n", -9, 0},  {"u", -6, 0},  {"m", -3, 0},  {"", 0, 0},    {"k", 3, 0},   {"M", 6, 0},
+        {"G", 9, 0},   {"T", 12, 0},  {"P", 15, 0},  {"E", 18, 0},
     };
     if (*s == '+')
         s++;
@@ -305,8 +302,7 @@ static int quantity_value(struct scn_ctx *c, const cJSON *v, const char *path, i
 
 int scn_cpu_value(struct scn_ctx *c, const cJSON *v, const char *path, int64_t *milli)
 {
-    return quantity_value(c, v, path, 3, "a CPU quantity such as \"500m\", \"2\" or 0.5",
-                          milli);
+    return quantity_value(c, v, path, 3, "a CPU quantity such as \"500m\", \"2\" or 0.5", milli);
 }
 
 int scn_bytes_value(struct scn_ctx *c, const cJSON *v, const char *path, int64_t *bytes)
@@ -352,8 +348,8 @@ int scn_get_string_map(struct scn_ctx *c, const cJSON *obj, const char *key, con
     return 0;
 }
 
-int scn_get_string_array(struct scn_ctx *c, const cJSON *obj, const char *key,
-                         const char *path, const char ***out, uint32_t *n)
+int scn_get_string_array(struct scn_ctx *c, const cJSON *obj, const char *key, const char *path,
+                         const char ***out, uint32_t *n)
 {
     const cJSON *a = NULL;
     int rc = scn_get_array(c, obj, key, path, &a);
@@ -394,8 +390,8 @@ static bool is_label(const char *s, size_t len, size_t max)
     return true;
 }
 
-int scn_check_name(struct scn_ctx *c, const char *path, const char *name,
-                   enum scn_name_kind kind, const char *what)
+int scn_check_name(struct scn_ctx *c, const char *path, const char *name, enum scn_name_kind kind,
+                   const char *what)
 {
     size_t len = strlen(name);
     bool ok = false;
@@ -436,11 +432,8 @@ int scn_check_name(struct scn_ctx *c, const char *path, const char *name,
 /* --- Taints --------------------------------------------------------------------------- */
 
 static const struct scn_field taint_fields[] = {
-    {"key", FIELD_USED},
-    {"value", FIELD_USED},
-    {"effect", FIELD_USED},
-    {"timeAdded", FIELD_IGNORED},
-    {NULL, FIELD_USED},
+    {"key", FIELD_USED},          {"value", FIELD_USED}, {"effect", FIELD_USED},
+    {"timeAdded", FIELD_IGNORED}, {NULL, FIELD_USED},
 };
 
 int scn_taint_value(struct scn_ctx *c, const cJSON *v, const char *path, struct taint *out)
@@ -461,13 +454,11 @@ int scn_taint_value(struct scn_ctx *c, const cJSON *v, const char *path, struct 
         return 0;
     }
     if (!cJSON_IsObject(v))
-        return scn_fail_value(c, path,
-                              "a taint \"key=value:Effect\" or {\"key\", \"value\", \"effect\"}",
-                              v);
+        return scn_fail_value(
+            c, path, "a taint \"key=value:Effect\" or {\"key\", \"value\", \"effect\"}", v);
     if (scn_check_object(c, v, path, "a taint", taint_fields) < 0)
         return -1;
-    static const char *const effects[] = {"", "NoSchedule", "PreferNoSchedule", "NoExecute",
-                                          NULL};
+    static const char *const effects[] = {"", "NoSchedule", "PreferNoSchedule", "NoExecute", NULL};
     int effect = 0;
     out->value = "";
     if (scn_require_string(c, v, "key", path, "a non-empty taint key", &out->key) < 0 ||

@@ -84,7 +84,9 @@ static cJSON *parse_text(struct scn_ctx *c, const char *json, size_t len)
     cJSON *root = scn_json_parse(buf, len + 1, &end);
     if (root == NULL) {
         size_t off = end >= buf && end <= buf + len ? (size_t)(end - buf) : len;
-        fail_at(c, "valid JSON", buf, len, off);
+        const char *expected = "valid JSON";
+        scn_json_locate(buf, len, &off, &expected);
+        fail_at(c, expected, buf, len, off);
         free(buf);
         return NULL;
     }
@@ -102,10 +104,10 @@ static cJSON *parse_text(struct scn_ctx *c, const char *json, size_t len)
 /* --- Top level ------------------------------------------------------------------------ */
 
 static const struct scn_field top_fields[] = {
-    {"name", FIELD_USED},     {"description", FIELD_USED}, {"seed", FIELD_USED},
-    {"until", FIELD_USED},    {"maxEvents", FIELD_USED},   {"cluster", FIELD_USED},
-    {"kubernetes", FIELD_USED}, {"timings", FIELD_USED},   {"objects", FIELD_USED},
-    {"faults", FIELD_USED},   {"expect", FIELD_USED},      {NULL, FIELD_USED},
+    {"name", FIELD_USED},       {"description", FIELD_USED}, {"seed", FIELD_USED},
+    {"until", FIELD_USED},      {"maxEvents", FIELD_USED},   {"cluster", FIELD_USED},
+    {"kubernetes", FIELD_USED}, {"timings", FIELD_USED},     {"objects", FIELD_USED},
+    {"faults", FIELD_USED},     {"expect", FIELD_USED},      {NULL, FIELD_USED},
 };
 
 /* The file's base name without its extension: "scenarios/node-loss.json" -> "node-loss". */
@@ -250,10 +252,10 @@ void scenario_free(struct scenario *s)
     free(s->ignored);
     free(s->warnings);
     struct dist *timings[] = {
-        &s->timings.watch,        &s->timings.schedule,      &s->timings.provision,
-        &s->timings.attach,       &s->timings.detach,        &s->timings.mount,
-        &s->timings.unmount,      &s->timings.image_pull,    &s->timings.container_start,
-        &s->timings.app_startup,  &s->timings.app_shutdown,  &s->timings.node_boot,
+        &s->timings.watch,       &s->timings.schedule,     &s->timings.provision,
+        &s->timings.attach,      &s->timings.detach,       &s->timings.mount,
+        &s->timings.unmount,     &s->timings.image_pull,   &s->timings.container_start,
+        &s->timings.app_startup, &s->timings.app_shutdown, &s->timings.node_boot,
     };
     for (size_t i = 0; i < ARRAY_LEN(timings); i++)
         dist_fini(timings[i]);

@@ -89,13 +89,13 @@ void scn_error_format(const struct scn_error *e, char *buf, size_t size)
     buf[0] = '\0';
     size_t n = 0;
     /* Each piece is appended only while there is room; snprintf truncates the last one. */
-#define APPEND(...)                                                                         \
-    do {                                                                                    \
-        if (n < size) {                                                                     \
-            int w = snprintf(buf + n, size - n, __VA_ARGS__);                               \
-            if (w > 0)                                                                      \
-                n += (size_t)w;                                                             \
-        }                                                                                   \
+#define APPEND(...)                                                                                \
+    do {                                                                                           \
+        if (n < size) {                                                                            \
+            int w = snprintf(buf + n, size - n, __VA_ARGS__);                                      \
+            if (w > 0)                                                                             \
+                n += (size_t)w;                                                                    \
+        }                                                                                          \
     } while (0)
     if (e->file[0] != '\0')
         APPEND("%s: ", e->file);

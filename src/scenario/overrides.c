@@ -152,8 +152,8 @@ static int apply_one(struct scn_ctx *c, cJSON *root, const struct scn_override *
         append_path(so_far, &seg[i]);
         if (rc == 0 && (child == NULL || cJSON_IsNull(child))) {
             if (!creatable(i, seg)) {
-                rc = scn_fail(c, where, "a path whose parent exists in the scenario",
-                              "no %s", so_far);
+                rc = scn_fail(c, where, "a path whose parent exists in the scenario", "no %s",
+                              so_far);
                 break;
             }
             child = cJSON_CreateObject();
@@ -174,8 +174,7 @@ static int apply_one(struct scn_ctx *c, cJSON *root, const struct scn_override *
                 rc = scn_fail(c, where, "an array to index", "%s is not an array", so_far);
             else if (last->index > size)
                 rc = scn_fail(c, where, "an index of an existing element, or one past the end",
-                              "[%zu] of %s, which has %zu elements", last->index, so_far,
-                              size);
+                              "[%zu] of %s, which has %zu elements", last->index, so_far, size);
             else if (last->index == size)
                 cJSON_AddItemToArray(parent, override_value(o->value));
             else
@@ -192,8 +191,7 @@ static int apply_one(struct scn_ctx *c, cJSON *root, const struct scn_override *
     return rc;
 }
 
-int scn_apply_overrides(struct scn_ctx *c, cJSON *root, const struct scn_override *ov,
-                        size_t n)
+int scn_apply_overrides(struct scn_ctx *c, cJSON *root, const struct scn_override *ov, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (apply_one(c, root, &ov[i]) < 0)

@@ -16,7 +16,10 @@
 /* --- Nodes ---------------------------------------------------------------------------- */
 
 static const struct scn_field allocatable_fields[] = {
-    {"cpu", FIELD_USED}, {"memory", FIELD_USED}, {"pods", FIELD_USED}, {NULL, FIELD_USED},
+    {"cpu", FIELD_USED},
+    {"memory", FIELD_USED},
+    {"pods", FIELD_USED},
+    {NULL, FIELD_USED},
 };
 
 static int parse_allocatable(struct scn_ctx *c, const cJSON *obj, const char *path,
@@ -34,11 +37,11 @@ static int parse_allocatable(struct scn_ctx *c, const cJSON *obj, const char *pa
     if (scn_check_object(c, a, sub, "node allocatable resources", allocatable_fields) < 0)
         return -1;
     const cJSON *v;
-    if ((v = scn_field(a, "cpu")) && scn_cpu_value(c, v, jp_key(item, sub, "cpu"),
-                                                   &r->cpu_milli) < 0)
+    if ((v = scn_field(a, "cpu")) &&
+        scn_cpu_value(c, v, jp_key(item, sub, "cpu"), &r->cpu_milli) < 0)
         return -1;
-    if ((v = scn_field(a, "memory")) && scn_bytes_value(c, v, jp_key(item, sub, "memory"),
-                                                        &r->memory_bytes) < 0)
+    if ((v = scn_field(a, "memory")) &&
+        scn_bytes_value(c, v, jp_key(item, sub, "memory"), &r->memory_bytes) < 0)
         return -1;
     if (scn_get_int(c, a, "pods", sub, 0, SCN_MAX_REPLICAS, &r->pods) < 0)
         return -1;
@@ -92,14 +95,14 @@ static void copy_node_arrays(struct scn_node *dst, const struct scn_node *src)
 }
 
 static const struct scn_field node_fields[] = {
-    {"name", FIELD_USED},   {"zone", FIELD_USED},          {"allocatable", FIELD_USED},
-    {"labels", FIELD_USED}, {"taints", FIELD_USED},        {"unschedulable", FIELD_USED},
+    {"name", FIELD_USED},   {"zone", FIELD_USED},   {"allocatable", FIELD_USED},
+    {"labels", FIELD_USED}, {"taints", FIELD_USED}, {"unschedulable", FIELD_USED},
     {NULL, FIELD_USED},
 };
 
 static const struct scn_field pool_fields[] = {
-    {"prefix", FIELD_USED}, {"count", FIELD_USED},  {"zones", FIELD_USED},
-    {"allocatable", FIELD_USED}, {"labels", FIELD_USED}, {"taints", FIELD_USED},
+    {"prefix", FIELD_USED},        {"count", FIELD_USED},  {"zones", FIELD_USED},
+    {"allocatable", FIELD_USED},   {"labels", FIELD_USED}, {"taints", FIELD_USED},
     {"unschedulable", FIELD_USED}, {NULL, FIELD_USED},
 };
 
@@ -234,15 +237,16 @@ static int check_unique_nodes(struct scn_ctx *c, const cJSON *cluster)
             }
             snprintf(path, sizeof path, "$.cluster.nodePools[%u].prefix", k);
         }
-        rc = scn_fail(c, path, "a node name used once", "\"%s\" a second time",
-                      s->nodes[dup].name);
+        rc = scn_fail(c, path, "a node name used once", "\"%s\" a second time", s->nodes[dup].name);
     }
     free(order);
     return rc;
 }
 
 static const struct scn_field cluster_fields[] = {
-    {"nodes", FIELD_USED}, {"nodePools", FIELD_USED}, {NULL, FIELD_USED},
+    {"nodes", FIELD_USED},
+    {"nodePools", FIELD_USED},
+    {NULL, FIELD_USED},
 };
 
 int scn_parse_cluster(struct scn_ctx *c, const cJSON *root)
@@ -326,10 +330,9 @@ static int parse_version(struct scn_ctx *c, const cJSON *k, int *minor)
     long m = -1;
     if (strncmp(p, "1.", 2) == 0 && p[2] >= '0' && p[2] <= '9')
         m = strtol(p + 2, &end, 10);
-    bool patch_ok = end != NULL && (*end == '\0' || (*end == '.' && end[1] >= '0' &&
-                                                     end[1] <= '9' &&
-                                                     strspn(end + 1, "0123456789") ==
-                                                         strlen(end + 1)));
+    bool patch_ok =
+        end != NULL && (*end == '\0' || (*end == '.' && end[1] >= '0' && end[1] <= '9' &&
+                                         strspn(end + 1, "0123456789") == strlen(end + 1)));
     if (m < 26 || m > 36 || !patch_ok)
         return scn_fail_value(c, "$.kubernetes.version", expected, v);
     *minor = (int)m;
@@ -366,7 +369,7 @@ static int parse_gates(struct scn_ctx *c, const cJSON *k, struct scn_kubernetes 
 
 static void kubernetes_defaults(struct scn_kubernetes *k, int minor)
 {
-    /* KEP-4558 (v1.32) raised the node monitor grace period from 40 s to 50 s. */
+    /* Kubernetes v1.32 raised the default node-monitor-grace-period from 40 s to 50 s. */
     k->node_monitor_grace_ns = SEC(minor < 32 ? 40 : 50);
     k->node_monitor_period_ns = SEC(5);
     k->node_startup_grace_ns = SEC(60);
@@ -403,9 +406,9 @@ int scn_parse_kubernetes(struct scn_ctx *c, const cJSON *root)
     int rc = scn_get_object(c, root, "kubernetes", "$", &obj);
     if (rc < 0)
         return -1;
-    if (rc == 0 && (scn_check_object(c, obj, "$.kubernetes", "the kubernetes settings",
-                                     k8s_fields) < 0 ||
-                    parse_version(c, obj, &minor) < 0))
+    if (rc == 0 &&
+        (scn_check_object(c, obj, "$.kubernetes", "the kubernetes settings", k8s_fields) < 0 ||
+         parse_version(c, obj, &minor) < 0))
         return -1;
     kubernetes_defaults(k, minor);
     k->version = arena_printf(c->s->arena, "1.%d", minor);
@@ -430,18 +433,17 @@ int scn_parse_kubernetes(struct scn_ctx *c, const cJSON *root)
         scn_get_number(c, obj, "nodeEvictionRate", p, 0, INFINITY, &k->node_eviction_rate) < 0 ||
         scn_get_number(c, obj, "secondaryNodeEvictionRate", p, 0, INFINITY,
                        &k->secondary_node_eviction_rate) < 0 ||
-        scn_get_number(c, obj, "unhealthyZoneThreshold", p, 0, 1,
-                       &k->unhealthy_zone_threshold) < 0 ||
+        scn_get_number(c, obj, "unhealthyZoneThreshold", p, 0, 1, &k->unhealthy_zone_threshold) <
+            0 ||
         scn_get_int32(c, obj, "largeClusterSizeThreshold", p, 0, INT32_MAX,
                       &k->large_cluster_size_threshold) < 0 ||
         scn_get_period(c, obj, "podGCPeriod", p, &k->pod_gc_period_ns) < 0 ||
         scn_get_duration(c, obj, "podGCOrphanQuarantine", p, &k->pod_gc_quarantine_ns) < 0 ||
         scn_get_int32(c, obj, "podGCTerminatedThreshold", p, 0, INT32_MAX,
                       &k->pod_gc_terminated_threshold) < 0 ||
-        scn_get_period(c, obj, "attachDetachReconcilerPeriod", p,
-                       &k->ad_reconciler_period_ns) < 0 ||
-        scn_get_duration(c, obj, "maxWaitForUnmountDuration", p,
-                         &k->max_wait_for_unmount_ns) < 0 ||
+        scn_get_period(c, obj, "attachDetachReconcilerPeriod", p, &k->ad_reconciler_period_ns) <
+            0 ||
+        scn_get_duration(c, obj, "maxWaitForUnmountDuration", p, &k->max_wait_for_unmount_ns) < 0 ||
         scn_get_bool(c, obj, "disableForceDetachOnTimeout", p,
                      &k->disable_force_detach_on_timeout) < 0 ||
         scn_get_duration(c, obj, "shutdownGracePeriod", p, &k->shutdown_grace_ns) < 0 ||
@@ -451,8 +453,8 @@ int scn_parse_kubernetes(struct scn_ctx *c, const cJSON *root)
         scn_get_period(c, obj, "crashLoopBackOffMax", p, &k->crashloop_max_ns) < 0 ||
         scn_get_period(c, obj, "schedulerInitialBackoff", p, &k->sched_initial_backoff_ns) < 0 ||
         scn_get_period(c, obj, "schedulerMaxBackoff", p, &k->sched_max_backoff_ns) < 0 ||
-        scn_get_period(c, obj, "schedulerUnschedulableFlush", p,
-                       &k->sched_unschedulable_flush_ns) < 0 ||
+        scn_get_period(c, obj, "schedulerUnschedulableFlush", p, &k->sched_unschedulable_flush_ns) <
+            0 ||
         parse_gates(c, obj, k) < 0 ||
         scn_get_bool(c, obj, "taintEvictionBroken", p, &k->taint_eviction_broken) < 0)
         return -1;
@@ -463,11 +465,11 @@ int scn_parse_kubernetes(struct scn_ctx *c, const cJSON *root)
                               "at most shutdownGracePeriod",
                               scn_field(obj, "shutdownGracePeriodCriticalPods"));
     if (k->crashloop_initial_ns > k->crashloop_max_ns)
-        return scn_fail(c, "$.kubernetes.crashLoopBackOffMax",
-                        "at least crashLoopBackOffInitial", "a shorter back-off");
+        return scn_fail(c, "$.kubernetes.crashLoopBackOffMax", "at least crashLoopBackOffInitial",
+                        "a shorter back-off");
     if (k->sched_initial_backoff_ns > k->sched_max_backoff_ns)
-        return scn_fail(c, "$.kubernetes.schedulerMaxBackoff",
-                        "at least schedulerInitialBackoff", "a shorter back-off");
+        return scn_fail(c, "$.kubernetes.schedulerMaxBackoff", "at least schedulerInitialBackoff",
+                        "a shorter back-off");
     return 0;
 }
 

@@ -109,26 +109,17 @@ enum {
 static unsigned fields_of(enum fault_do d)
 {
     switch (d) {
-    case DO_NODE_RECOVER:
-        return F_NODE | F_BOOT;
-    case DO_ZONE_OUTAGE:
-        return F_ZONE;
+    case DO_NODE_RECOVER: return F_NODE | F_BOOT;
+    case DO_ZONE_OUTAGE: return F_ZONE;
     case DO_TAINT:
-    case DO_UNTAINT:
-        return F_NODE | F_TAINT;
+    case DO_UNTAINT: return F_NODE | F_TAINT;
     case DO_POD_DELETE:
-    case DO_POD_FORCE_DELETE:
-        return F_POD;
-    case DO_CONTAINER_CRASH:
-        return F_POD | F_CONTAINER | F_TIMES | F_FOR;
-    case DO_SCALE:
-        return F_STS | F_REPLICAS;
-    case DO_UPDATE_IMAGE:
-        return F_STS | F_IMAGE | F_CONTAINER;
-    case DO_VOLUME_LOSS:
-        return F_CLAIM;
-    default:
-        return F_NODE;
+    case DO_POD_FORCE_DELETE: return F_POD;
+    case DO_CONTAINER_CRASH: return F_POD | F_CONTAINER | F_TIMES | F_FOR;
+    case DO_SCALE: return F_STS | F_REPLICAS;
+    case DO_UPDATE_IMAGE: return F_STS | F_IMAGE | F_CONTAINER;
+    case DO_VOLUME_LOSS: return F_CLAIM;
+    default: return F_NODE;
     }
 }
 
@@ -136,10 +127,9 @@ static const struct {
     unsigned bit;
     const char *name;
 } field_names[] = {
-    {F_NODE, "node"},           {F_ZONE, "zone"},   {F_TAINT, "taint"},
-    {F_POD, "pod"},             {F_CONTAINER, "container"}, {F_TIMES, "times"},
-    {F_FOR, "for"},             {F_STS, "statefulSet"},     {F_REPLICAS, "replicas"},
-    {F_IMAGE, "image"},         {F_CLAIM, "claim"}, {F_BOOT, "bootTime"},
+    {F_NODE, "node"},           {F_ZONE, "zone"},   {F_TAINT, "taint"}, {F_POD, "pod"},
+    {F_CONTAINER, "container"}, {F_TIMES, "times"}, {F_FOR, "for"},     {F_STS, "statefulSet"},
+    {F_REPLICAS, "replicas"},   {F_IMAGE, "image"}, {F_CLAIM, "claim"}, {F_BOOT, "bootTime"},
 };
 
 static const struct scn_field hosting_fields[] = {
@@ -147,8 +137,7 @@ static const struct scn_field hosting_fields[] = {
     {NULL, FIELD_USED},
 };
 
-static int parse_node_ref(struct scn_ctx *c, const cJSON *v, const char *path,
-                          struct scn_fault *f)
+static int parse_node_ref(struct scn_ctx *c, const cJSON *v, const char *path, struct scn_fault *f)
 {
     const char *expected = "a node name or {\"hosting\": \"<pod>\"}";
     if (v == NULL)
@@ -159,8 +148,7 @@ static int parse_node_ref(struct scn_ctx *c, const cJSON *v, const char *path,
                 f->node = c->s->nodes[i].name;
                 return 0;
             }
-        return scn_fail(c, path, "the name of a node of the cluster", "\"%s\"",
-                        v->valuestring);
+        return scn_fail(c, path, "the name of a node of the cluster", "\"%s\"", v->valuestring);
     }
     if (!cJSON_IsObject(v))
         return scn_fail_value(c, path, expected, v);
@@ -174,8 +162,8 @@ static int parse_node_ref(struct scn_ctx *c, const cJSON *v, const char *path,
     return 0;
 }
 
-static int check_container(struct scn_ctx *c, const struct scn_statefulset *ss,
-                           const char *name, const char *path)
+static int check_container(struct scn_ctx *c, const struct scn_statefulset *ss, const char *name,
+                           const char *path)
 {
     for (uint32_t i = 0; i < ss->template_.ncontainers; i++)
         if (strcmp(ss->template_.containers[i].name, name) == 0)
@@ -191,8 +179,8 @@ static int parse_fault_fields(struct scn_ctx *c, const cJSON *v, const char *pat
     struct scenario *s = c->s;
     char sub[JP_MAX];
     uint32_t set = 0;
-    if ((want & F_NODE) && parse_node_ref(c, scn_field(v, "node"), jp_key(sub, path, "node"),
-                                          f) < 0)
+    if ((want & F_NODE) &&
+        parse_node_ref(c, scn_field(v, "node"), jp_key(sub, path, "node"), f) < 0)
         return -1;
     if (want & F_ZONE) {
         if (scn_require_string(c, v, "zone", path, "a zone name", &f->zone) < 0)
@@ -219,18 +207,16 @@ static int parse_fault_fields(struct scn_ctx *c, const cJSON *v, const char *pat
     }
     if (want & F_STS) {
         int k;
-        if (scn_require_string(c, v, "statefulSet", path, "a StatefulSet name",
-                               &f->statefulset) < 0)
+        if (scn_require_string(c, v, "statefulSet", path, "a StatefulSet name", &f->statefulset) <
+            0)
             return -1;
         if ((k = scn_find_statefulset(s, f->statefulset)) < 0)
             return scn_fail(c, jp_key(sub, path, "statefulSet"),
                             "the name of a StatefulSet in objects", "\"%s\"", f->statefulset);
         set = (uint32_t)k;
     }
-    if ((want & F_CONTAINER) &&
-        scn_get_string(c, v, "container", path, &f->container) == 0 &&
-        check_container(c, &s->statefulsets[set], f->container, jp_key(sub, path, "container")) <
-            0)
+    if ((want & F_CONTAINER) && scn_get_string(c, v, "container", path, &f->container) == 0 &&
+        check_container(c, &s->statefulsets[set], f->container, jp_key(sub, path, "container")) < 0)
         return -1;
     if (c->failed)
         return -1;
@@ -244,10 +230,10 @@ static int parse_fault_fields(struct scn_ctx *c, const cJSON *v, const char *pat
         if (rc == 1)
             return scn_fail(c, sub, "a number of replicas", "nothing");
         const struct scn_statefulset *ss = &s->statefulsets[set];
-        if (rc < 0 || scn_check_pod_names(c, ss,
-                                          (int64_t)ss->ordinals_start +
-                                              (f->replicas > 0 ? f->replicas - 1 : 0),
-                                          sub) < 0)
+        if (rc < 0 ||
+            scn_check_pod_names(
+                c, ss, (int64_t)ss->ordinals_start + (f->replicas > 0 ? f->replicas - 1 : 0), sub) <
+                0)
             return -1;
     }
     if ((want & F_IMAGE) &&
@@ -362,12 +348,12 @@ static const struct scn_field metric_fields[] = {
     {"min", FIELD_USED},    {"max", FIELD_USED},   {NULL, FIELD_USED},
 };
 
-#define INVARIANT_EXPECTED                                                                  \
-    "an invariant: atMostOnePerIdentity, orderedCreation, orderedTermination, "             \
+#define INVARIANT_EXPECTED                                                                         \
+    "an invariant: atMostOnePerIdentity, orderedCreation, orderedTermination, "                    \
     "stableStorage, singleAttachRWO or updateOrder"
 
-static int parse_invariant_list(struct scn_ctx *c, const cJSON *v, const char *path,
-                                bool allow_all, uint32_t *bits)
+static int parse_invariant_list(struct scn_ctx *c, const cJSON *v, const char *path, bool allow_all,
+                                uint32_t *bits)
 {
     if (allow_all && cJSON_IsString(v) && strcmp(v->valuestring, "all") == 0) {
         *bits = (1u << INV_COUNT) - 1;
@@ -421,8 +407,7 @@ static int parse_metric(struct scn_ctx *c, const cJSON *v, const char *path,
         const char *expected = "a metric of the summary (see docs/scenario-reference.md)";
         jp_key(sub, path, "metric");
         if (near != NULL)
-            return scn_fail(c, sub, expected, "\"%s\" (did you mean \"%s\"?)", m->metric,
-                            near);
+            return scn_fail(c, sub, expected, "\"%s\" (did you mean \"%s\"?)", m->metric, near);
         return scn_fail(c, sub, expected, "\"%s\"", m->metric);
     }
     m->metric = scn_metric_names[idx]; /* the static name: shared, never freed */
@@ -435,8 +420,8 @@ static int parse_metric(struct scn_ctx *c, const cJSON *v, const char *path,
     if (scope == SCOPE_FAULT && rc == 1)
         return scn_fail(c, sub, "a fault index: this metric is measured per fault", "nothing");
     if (scope != SCOPE_FAULT && rc == 0)
-        return scn_fail(c, sub, "no fault index: this metric is not measured per fault",
-                        "%lld", (long long)fault);
+        return scn_fail(c, sub, "no fault index: this metric is not measured per fault", "%lld",
+                        (long long)fault);
     if (rc == 0 && fault >= (int64_t)c->s->nfaults) {
         if (c->s->nfaults == 0)
             return scn_fail(c, sub, "a fault index, but the scenario has no faults", "%lld",
@@ -450,8 +435,7 @@ static int parse_metric(struct scn_ctx *c, const cJSON *v, const char *path,
     if (scope == SCOPE_POD && m->pod == NULL)
         return scn_fail(c, sub, "a pod name: this metric is measured per pod", "nothing");
     if (scope != SCOPE_POD && m->pod != NULL)
-        return scn_fail(c, sub, "no pod: this metric is not measured per pod", "\"%s\"",
-                        m->pod);
+        return scn_fail(c, sub, "no pod: this metric is not measured per pod", "\"%s\"", m->pod);
     uint32_t set;
     if (m->pod != NULL && need_pod(c, m->pod, sub, &set) < 0)
         return -1;

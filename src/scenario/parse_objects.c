@@ -15,10 +15,22 @@
 
 /* Every field of ObjectMeta (staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/types.go). */
 static const char *const meta_names[] = {
-    "name",         "generateName",     "namespace",         "selfLink",
-    "uid",          "resourceVersion",  "generation",        "creationTimestamp",
-    "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
-    "ownerReferences", "finalizers",    "managedFields",     NULL,
+    "name",
+    "generateName",
+    "namespace",
+    "selfLink",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "labels",
+    "annotations",
+    "ownerReferences",
+    "finalizers",
+    "managedFields",
+    NULL,
 };
 
 static bool is_default_class_annotation(const char *key)
@@ -36,14 +48,14 @@ static int parse_meta(struct scn_ctx *c, const cJSON *meta, const char *path, un
     struct scn_field fields[ARRAY_LEN(meta_names)];
     for (size_t i = 0; i < ARRAY_LEN(meta_names); i++) {
         const char *n = meta_names[i];
-        unsigned bit = n == NULL                          ? 0
-                       : strcmp(n, "name") == 0           ? META_NAME
-                       : strcmp(n, "namespace") == 0      ? META_NAMESPACE
-                       : strcmp(n, "labels") == 0         ? META_LABELS
-                       : strcmp(n, "annotations") == 0    ? META_ANNOTATIONS
-                                                          : 0;
+        unsigned bit = n == NULL                       ? 0
+                       : strcmp(n, "name") == 0        ? META_NAME
+                       : strcmp(n, "namespace") == 0   ? META_NAMESPACE
+                       : strcmp(n, "labels") == 0      ? META_LABELS
+                       : strcmp(n, "annotations") == 0 ? META_ANNOTATIONS
+                                                       : 0;
         /* Annotations are metadata, not behaviour: read silently where they are expected. */
-        enum scn_field_use u = (use & bit) == 0      ? FIELD_IGNORED
+        enum scn_field_use u = (use & bit) == 0          ? FIELD_IGNORED
                                : bit == META_ANNOTATIONS ? FIELD_SILENT
                                                          : FIELD_USED;
         fields[i] = (struct scn_field){n, u};
@@ -160,11 +172,16 @@ static int parse_service(struct scn_ctx *c, const cJSON *obj, const char *path)
 /* --- StorageClass --------------------------------------------------------------------- */
 
 static const struct scn_field class_fields[] = {
-    {"apiVersion", FIELD_USED},          {"kind", FIELD_USED},
-    {"metadata", FIELD_USED},            {"volumeBindingMode", FIELD_USED},
-    {"allowedTopologies", FIELD_USED},   {"provisioner", FIELD_IGNORED},
-    {"parameters", FIELD_IGNORED},       {"reclaimPolicy", FIELD_IGNORED},
-    {"mountOptions", FIELD_IGNORED},     {"allowVolumeExpansion", FIELD_IGNORED},
+    {"apiVersion", FIELD_USED},
+    {"kind", FIELD_USED},
+    {"metadata", FIELD_USED},
+    {"volumeBindingMode", FIELD_USED},
+    {"allowedTopologies", FIELD_USED},
+    {"provisioner", FIELD_IGNORED},
+    {"parameters", FIELD_IGNORED},
+    {"reclaimPolicy", FIELD_IGNORED},
+    {"mountOptions", FIELD_IGNORED},
+    {"allowVolumeExpansion", FIELD_IGNORED},
     {NULL, FIELD_USED},
 };
 
@@ -203,8 +220,8 @@ static int parse_topologies(struct scn_ctx *c, const cJSON *obj, const char *pat
             jp_index(expr_path, epath, k);
             const char *key = NULL, **values = NULL;
             uint32_t nvalues = 0;
-            if (scn_check_object(c, e, expr_path, "a topology expression",
-                                 topology_req_fields) < 0 ||
+            if (scn_check_object(c, e, expr_path, "a topology expression", topology_req_fields) <
+                    0 ||
                 scn_require_string(c, e, "key", expr_path, "a label key", &key) < 0 ||
                 scn_get_string_array(c, e, "values", expr_path, &values, &nvalues) < 0) {
                 free(values);
@@ -294,13 +311,15 @@ static int check_classes(struct scn_ctx *c, const uint32_t *sts_object)
         }
     }
     if (uses_default && ndefault == 0)
-        scn_warn(c, "no StorageClass is marked default (annotation "
-                    "storageclass.kubernetes.io/is-default-class: \"true\"); claims without "
-                    "storageClassName use \"%s\", the first one",
+        scn_warn(c,
+                 "no StorageClass is marked default (annotation "
+                 "storageclass.kubernetes.io/is-default-class: \"true\"); claims without "
+                 "storageClassName use \"%s\", the first one",
                  s->storage_classes[0].name);
     else if (uses_default && ndefault > 1)
-        scn_warn(c, "%u StorageClasses are marked default; claims without storageClassName "
-                    "use \"%s\", the first one",
+        scn_warn(c,
+                 "%u StorageClasses are marked default; claims without storageClassName "
+                 "use \"%s\", the first one",
                  ndefault, s->storage_classes[first_default].name);
     return 0;
 }
@@ -318,12 +337,14 @@ static void check_services(struct scn_ctx *c)
                 strcmp(s->services[k].namespace_, ss->namespace_) == 0)
                 svc = &s->services[k];
         if (svc == NULL)
-            scn_warn(c, "statefulset %s: serviceName \"%s\" names no Service in objects; its "
-                        "DNS names would not resolve",
+            scn_warn(c,
+                     "statefulset %s: serviceName \"%s\" names no Service in objects; its "
+                     "DNS names would not resolve",
                      ss->name, ss->service_name);
         else if (!svc->headless)
-            scn_warn(c, "statefulset %s: Service \"%s\" is not headless (clusterIP: None); "
-                        "its pods get no DNS names of their own",
+            scn_warn(c,
+                     "statefulset %s: Service \"%s\" is not headless (clusterIP: None); "
+                     "its pods get no DNS names of their own",
                      ss->name, ss->service_name);
     }
 }
@@ -378,8 +399,7 @@ int scn_parse_objects(struct scn_ctx *c, const cJSON *root)
         }
         if (strcmp(known[k].api, api) != 0) {
             char sub[JP_MAX], expected[96];
-            snprintf(expected, sizeof expected, "apiVersion \"%s\" for a %s", known[k].api,
-                     kind);
+            snprintf(expected, sizeof expected, "apiVersion \"%s\" for a %s", known[k].api, kind);
             rc = scn_fail(c, jp_key(sub, path, "apiVersion"), expected, "\"%s\"", api);
             break;
         }

@@ -145,14 +145,16 @@ static int parse_requests(struct scn_ctx *c, const cJSON *res, const char *path,
 
 static int parse_probe(struct scn_ctx *c, const cJSON *p, const char *path, struct probe *out)
 {
-    *out = (struct probe){.present = true, .period_ns = SEC(10), .timeout_ns = SEC(1),
-                          .success_threshold = 1, .failure_threshold = 3};
+    *out = (struct probe){.present = true,
+                          .period_ns = SEC(10),
+                          .timeout_ns = SEC(1),
+                          .success_threshold = 1,
+                          .failure_threshold = 3};
     if (scn_check_object(c, p, path, "a readiness probe", probe_fields) < 0 ||
         scn_get_seconds(c, p, "initialDelaySeconds", path, 0, &out->initial_delay_ns) < 0 ||
         scn_get_seconds(c, p, "periodSeconds", path, 1, &out->period_ns) < 0 ||
         scn_get_seconds(c, p, "timeoutSeconds", path, 1, &out->timeout_ns) < 0 ||
-        scn_get_int32(c, p, "successThreshold", path, 1, INT32_MAX, &out->success_threshold) <
-            0 ||
+        scn_get_int32(c, p, "successThreshold", path, 1, INT32_MAX, &out->success_threshold) < 0 ||
         scn_get_int32(c, p, "failureThreshold", path, 1, INT32_MAX, &out->failure_threshold) < 0)
         return -1;
     return 0;
@@ -196,8 +198,8 @@ static int parse_containers(struct scn_ctx *c, const cJSON *spec, const char *pa
         }
         if (scn_get_object(c, it, "readinessProbe", item, &probe) < 0)
             return -1;
-        if (probe != NULL && parse_probe(c, probe, jp_key(sub, item, "readinessProbe"),
-                                         &ct->readiness) < 0)
+        if (probe != NULL &&
+            parse_probe(c, probe, jp_key(sub, item, "readinessProbe"), &ct->readiness) < 0)
             return -1;
     }
     return 0;
@@ -213,8 +215,7 @@ static int parse_toleration(struct scn_ctx *c, const cJSON *v, const char *path,
                             struct toleration *tol)
 {
     static const char *const ops[] = {"Equal", "Exists", NULL};
-    static const char *const effects[] = {"", "NoSchedule", "PreferNoSchedule", "NoExecute",
-                                          NULL};
+    static const char *const effects[] = {"", "NoSchedule", "PreferNoSchedule", "NoExecute", NULL};
     int op = 0, effect = 0;
     char sub[JP_MAX];
     *tol = (struct toleration){.key = "", .op = TOL_EQUAL, .value = ""};
@@ -227,11 +228,11 @@ static int parse_toleration(struct scn_ctx *c, const cJSON *v, const char *path,
     tol->op = op == 1 ? TOL_EXISTS : TOL_EQUAL;
     tol->effect = (enum taint_effect)effect;
     if (tol->op == TOL_EXISTS && tol->value[0] != '\0')
-        return scn_fail(c, jp_key(sub, path, "value"), "no value with operator Exists",
-                        "\"%s\"", tol->value);
+        return scn_fail(c, jp_key(sub, path, "value"), "no value with operator Exists", "\"%s\"",
+                        tol->value);
     if (tol->key[0] == '\0' && tol->op != TOL_EXISTS)
-        return scn_fail(c, jp_key(sub, path, "operator"),
-                        "operator Exists when the key is empty", "\"Equal\"");
+        return scn_fail(c, jp_key(sub, path, "operator"), "operator Exists when the key is empty",
+                        "\"Equal\"");
     int rc = scn_get_int(c, v, "tolerationSeconds", path, -(int64_t)SCN_MAX_SAFE_INT,
                          (int64_t)SCN_MAX_SAFE_INT, &tol->seconds);
     if (rc < 0)
@@ -239,8 +240,8 @@ static int parse_toleration(struct scn_ctx *c, const cJSON *v, const char *path,
     tol->has_seconds = rc == 0;
     if (tol->has_seconds && tol->effect != EFFECT_NO_EXECUTE)
         return scn_fail(c, jp_key(sub, path, "tolerationSeconds"),
-                        "tolerationSeconds only with effect NoExecute",
-                        "effect \"%s\"", taint_effect_name(tol->effect));
+                        "tolerationSeconds only with effect NoExecute", "effect \"%s\"",
+                        taint_effect_name(tol->effect));
     return 0;
 }
 
@@ -306,8 +307,7 @@ static bool has_zone(const char *const *zones, uint32_t n, const char *z)
 static int parse_term(struct scn_ctx *c, const cJSON *term, const char *path, const char ***zones,
                       uint32_t *nzones, bool *constrained)
 {
-    static const char *const ops[] = {"In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt",
-                                      NULL};
+    static const char *const ops[] = {"In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", NULL};
     const cJSON *exprs = NULL;
     char epath[JP_MAX], item[JP_MAX];
     *constrained = false;
@@ -322,8 +322,7 @@ static int parse_term(struct scn_ctx *c, const cJSON *term, const char *path, co
         uint32_t nvalues = 0;
         int op = -1;
         char sub[JP_MAX];
-        if (scn_check_object(c, e, item, "a node selector requirement", requirement_fields) <
-                0 ||
+        if (scn_check_object(c, e, item, "a node selector requirement", requirement_fields) < 0 ||
             scn_require_string(c, e, "key", item, "a label key", &key) < 0 ||
             scn_get_enum(c, e, "operator", item, ops, &op) < 0)
             return -1;
@@ -423,8 +422,8 @@ int scn_parse_pod_spec(struct scn_ctx *c, const cJSON *spec, const char *path,
         scn_get_seconds(c, spec, "terminationGracePeriodSeconds", path, 0,
                         &t->termination_grace_ns) < 0 ||
         parse_tolerations(c, spec, path, t) < 0 ||
-        scn_get_string_map(c, spec, "nodeSelector", path, &t->node_selector,
-                           &t->nnode_selector) < 0 ||
+        scn_get_string_map(c, spec, "nodeSelector", path, &t->node_selector, &t->nnode_selector) <
+            0 ||
         parse_affinity(c, spec, path, t) < 0 ||
         scn_get_int32(c, spec, "priority", path, INT32_MIN, INT32_MAX, &t->priority) < 0)
         return -1;

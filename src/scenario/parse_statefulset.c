@@ -17,18 +17,12 @@ static const struct scn_field sts_fields[] = {
 };
 
 static const struct scn_field spec_fields[] = {
-    {"replicas", FIELD_USED},
-    {"selector", FIELD_USED},
-    {"template", FIELD_USED},
-    {"volumeClaimTemplates", FIELD_USED},
-    {"serviceName", FIELD_USED},
-    {"podManagementPolicy", FIELD_USED},
-    {"updateStrategy", FIELD_USED},
-    {"revisionHistoryLimit", FIELD_USED},
-    {"minReadySeconds", FIELD_USED},
-    {"persistentVolumeClaimRetentionPolicy", FIELD_USED},
-    {"ordinals", FIELD_USED},
-    {NULL, FIELD_USED},
+    {"replicas", FIELD_USED},        {"selector", FIELD_USED},
+    {"template", FIELD_USED},        {"volumeClaimTemplates", FIELD_USED},
+    {"serviceName", FIELD_USED},     {"podManagementPolicy", FIELD_USED},
+    {"updateStrategy", FIELD_USED},  {"revisionHistoryLimit", FIELD_USED},
+    {"minReadySeconds", FIELD_USED}, {"persistentVolumeClaimRetentionPolicy", FIELD_USED},
+    {"ordinals", FIELD_USED},        {NULL, FIELD_USED},
 };
 
 static const struct scn_field selector_fields[] = {
@@ -120,16 +114,16 @@ static int parse_selector(struct scn_ctx *c, const cJSON *spec, const char *path
         return -1;
     const cJSON *exprs = scn_field(sel, "matchExpressions");
     if (ss->nselector == 0 && (!cJSON_IsArray(exprs) || cJSON_GetArraySize(exprs) == 0))
-        return scn_fail(c, sub, "a non-empty selector (empty selector is invalid for "
-                                "statefulset)",
+        return scn_fail(c, sub,
+                        "a non-empty selector (empty selector is invalid for "
+                        "statefulset)",
                         "an empty selector");
     return 0;
 }
 
 /* The API server's check (pkg/apis/apps/validation, ValidateStatefulSetSpec): the template
  * labels must satisfy matchLabels. matchExpressions are ignored, so they are not checked. */
-static int check_selector(struct scn_ctx *c, const struct scn_statefulset *ss,
-                          const char *path)
+static int check_selector(struct scn_ctx *c, const struct scn_statefulset *ss, const char *path)
 {
     for (uint32_t i = 0; i < ss->nselector; i++) {
         const struct kv *want = &ss->selector[i];
@@ -140,8 +134,8 @@ static int check_selector(struct scn_ctx *c, const struct scn_statefulset *ss,
         if (ok)
             continue;
         char sub[JP_MAX], found[200];
-        size_t n = (size_t)snprintf(found, sizeof found, "%s=%s, template labels {", want->key,
-                                    want->value);
+        size_t n = (size_t)snprintf(found, sizeof found, "matchLabels %s=%s, template labels {",
+                                    want->key, want->value);
         for (uint32_t k = 0; k < ss->template_.nlabels && n < sizeof found; k++)
             n += (size_t)snprintf(found + n, sizeof found - n, "%s%s=%s", k ? ", " : "",
                                   ss->template_.labels[k].key, ss->template_.labels[k].value);
@@ -362,8 +356,7 @@ int scn_parse_statefulset(struct scn_ctx *c, const cJSON *obj, const char *path)
     struct scn_meta m;
     if (scn_check_object(c, obj, path, "a StatefulSet", sts_fields) < 0 ||
         scn_get_object(c, obj, "metadata", path, &meta) < 0 ||
-        scn_parse_meta(c, meta, mpath, META_NAME | META_NAMESPACE | META_LABELS |
-                                           META_ANNOTATIONS,
+        scn_parse_meta(c, meta, mpath, META_NAME | META_NAMESPACE | META_LABELS | META_ANNOTATIONS,
                        &m) < 0)
         return -1;
     free(m.labels); /* the StatefulSet's own labels select nothing in sssim */

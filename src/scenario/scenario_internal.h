@@ -17,7 +17,7 @@
 
 /* Limits the format promises (docs/scenario-reference.md). */
 #define SCN_MAX_REPLICAS 1000000
-#define SCN_MAX_COUNT 100000      /* nodes in a pool, samples of a distribution */
+#define SCN_MAX_COUNT 100000                /* nodes in a pool, samples of a distribution */
 #define SCN_MAX_SAFE_INT 9007199254740992.0 /* 2^53: every integer below is exact */
 
 /* One load in progress. The scenario under construction owns every allocation made so far,
@@ -43,8 +43,8 @@ const char *jp_index(char *buf, const char *parent, size_t i);
 
 /* Record the first error of the load; later ones are dropped. Always returns -1 so that a
  * caller can `return scn_fail(...)`. found_fmt may be NULL for "nothing to show". */
-int scn_fail(struct scn_ctx *c, const char *path, const char *expected, const char *found_fmt,
-             ...) __attribute__((format(printf, 4, 5)));
+int scn_fail(struct scn_ctx *c, const char *path, const char *expected, const char *found_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Same, with `found` describing the JSON value v (NULL: "nothing"). */
 int scn_fail_value(struct scn_ctx *c, const char *path, const char *expected, const cJSON *v);
 /* A short one-line rendering of a value: "\"abc\"", "12", "an object", "nothing". */
@@ -88,12 +88,11 @@ int scn_get_string(struct scn_ctx *c, const cJSON *obj, const char *key, const c
 /* A string that must be present and non-empty; `what` says what it is for. */
 int scn_require_string(struct scn_ctx *c, const cJSON *obj, const char *key, const char *path,
                        const char *what, const char **out);
-int scn_get_bool(struct scn_ctx *c, const cJSON *obj, const char *key, const char *path,
-                 bool *out);
+int scn_get_bool(struct scn_ctx *c, const cJSON *obj, const char *key, const char *path, bool *out);
 int scn_int_value(struct scn_ctx *c, const cJSON *v, const char *path, int64_t min, int64_t max,
                   int64_t *out);
-int scn_get_int(struct scn_ctx *c, const cJSON *obj, const char *key, const char *path,
-                int64_t min, int64_t max, int64_t *out);
+int scn_get_int(struct scn_ctx *c, const cJSON *obj, const char *key, const char *path, int64_t min,
+                int64_t max, int64_t *out);
 int scn_get_int32(struct scn_ctx *c, const cJSON *obj, const char *key, const char *path,
                   int32_t min, int32_t max, int32_t *out);
 int scn_get_number(struct scn_ctx *c, const cJSON *obj, const char *key, const char *path,
@@ -125,8 +124,8 @@ int scn_bytes_value(struct scn_ctx *c, const cJSON *v, const char *path, int64_t
 int scn_get_string_map(struct scn_ctx *c, const cJSON *obj, const char *key, const char *path,
                        struct kv **out, uint32_t *n);
 /* An array of strings. out NULL: check only. */
-int scn_get_string_array(struct scn_ctx *c, const cJSON *obj, const char *key,
-                         const char *path, const char ***out, uint32_t *n);
+int scn_get_string_array(struct scn_ctx *c, const cJSON *obj, const char *key, const char *path,
+                         const char ***out, uint32_t *n);
 
 enum scn_name_kind {
     NAME_DNS_LABEL,     /* RFC 1123 label: pods, containers, StatefulSets */
@@ -134,8 +133,8 @@ enum scn_name_kind {
     NAME_DNS_SUBDOMAIN, /* RFC 1123 subdomain: nodes, claims, storage classes */
 };
 /* Check an object name as the API server would; `what` names it in the message. */
-int scn_check_name(struct scn_ctx *c, const char *path, const char *name,
-                   enum scn_name_kind kind, const char *what);
+int scn_check_name(struct scn_ctx *c, const char *path, const char *name, enum scn_name_kind kind,
+                   const char *what);
 /* A taint as "key=value:Effect" or {"key", "value", "effect"}. */
 int scn_taint_value(struct scn_ctx *c, const cJSON *v, const char *path, struct taint *out);
 
@@ -171,9 +170,11 @@ int scn_parse_meta(struct scn_ctx *c, const cJSON *obj, const char *path, unsign
 /* Parse JSON text with cJSON under the loader's lock (cJSON writes a global error slot on
  * every parse). On failure *end is where the parse stopped. (load.c) */
 cJSON *scn_json_parse(const char *text, size_t len, const char **end);
+/* After cJSON failed: the offset of the first syntax error and what was expected there.
+ * False (outputs untouched) when the scanner finds none (json_locate.c). */
+bool scn_json_locate(const char *text, size_t len, size_t *pos, const char **expected);
 /* Apply --set overrides to the tree (overrides.c). */
-int scn_apply_overrides(struct scn_ctx *c, cJSON *root, const struct scn_override *ov,
-                        size_t n);
+int scn_apply_overrides(struct scn_ctx *c, cJSON *root, const struct scn_override *ov, size_t n);
 int scn_parse_cluster(struct scn_ctx *c, const cJSON *root);    /* parse_cluster.c */
 int scn_parse_kubernetes(struct scn_ctx *c, const cJSON *root); /* parse_cluster.c */
 int scn_parse_timings(struct scn_ctx *c, const cJSON *root);    /* parse_cluster.c */

@@ -32,8 +32,7 @@ static char *json(const char *text)
 }
 
 static struct scenario *parse_with(const char *file, const char *text,
-                                   const struct scn_override *ov, size_t nov,
-                                   struct scn_error *err)
+                                   const struct scn_override *ov, size_t nov, struct scn_error *err)
 {
     char *j = json(text);
     struct scenario *s = scenario_parse(file, j, strlen(j), ov, nov, err);
@@ -346,8 +345,8 @@ static void full_scenario_parses_objects_faults_and_expect(void **state)
     assert_int_equal(f[9].what, DO_DRAIN);
 
     const struct scn_expect *e = &s->expect;
-    assert_int_equal(e->invariants, (1u << INV_AT_MOST_ONE_PER_IDENTITY) |
-                                        (1u << INV_STABLE_STORAGE));
+    assert_int_equal(e->invariants,
+                     (1u << INV_AT_MOST_ONE_PER_IDENTITY) | (1u << INV_STABLE_STORAGE));
     assert_int_equal(e->violations, 1u << INV_ORDERED_CREATION);
     assert_int_equal(e->nmetrics, 3);
     assert_int_equal(e->metrics[0].fault, 0);
@@ -365,15 +364,14 @@ static void ignored_fields_are_listed_once_by_path(void **state)
     assert_true(has_ignored(s, "$.objects[1].spec.template.spec.containers[0].ports"));
     assert_true(has_ignored(s, "$.objects[1].spec.template.spec.containers[1].ports"));
     assert_true(has_ignored(s, "$.objects[1].spec.template.spec.containers[0].env"));
-    assert_true(has_ignored(
-        s, "$.objects[1].spec.template.spec.containers[0].resources.limits"));
+    assert_true(has_ignored(s, "$.objects[1].spec.template.spec.containers[0].resources.limits"));
     assert_true(has_ignored(s, "$.objects[1].spec.template.spec.priorityClassName"));
     assert_true(has_ignored(s, "$.objects[0].spec.ports"));
     assert_true(has_ignored(s, "$.objects[2].provisioner"));
     assert_true(has_ignored(s, "$.objects[3] (v1 ConfigMap)"));
     /* A probe's handler is part of the probe, and annotations are metadata: no note. */
-    assert_false(has_ignored(
-        s, "$.objects[1].spec.template.spec.containers[0].readinessProbe.httpGet"));
+    assert_false(
+        has_ignored(s, "$.objects[1].spec.template.spec.containers[0].readinessProbe.httpGet"));
     assert_false(has_ignored(s, "$.objects[1].metadata.annotations"));
     scenario_free(s);
 }
@@ -506,8 +504,7 @@ static void overrides_change_values_before_validation(void **state)
     assert_int_equal(s->nfaults, 11);
     scenario_free(s);
     /* Missing default sections are created: an override into them needs no block. */
-    const struct scn_override k[] = {{"kubernetes.featureGates.MaxUnavailableStatefulSet",
-                                      "true"},
+    const struct scn_override k[] = {{"kubernetes.featureGates.MaxUnavailableStatefulSet", "true"},
                                      {"timings.nodeBoot", "2m"},
                                      {"kubernetes.version", "\"1.30\""}};
     s = parse_with("test.json", minimal, k, 3, &err);
@@ -568,8 +565,8 @@ static const struct bad_case bad_cases[] = {
      "a known field of a StatefulSet spec"},
     {"objects[1].spec.template.spec.containers[0].imagee", "'x'", 0, 0,
      "$.objects[1].spec.template.spec.containers[0].imagee", "a known field of a container"},
-    {"kubernetes.nodeMonitorGracePeriodd", "'1s'", 0, 0,
-     "$.kubernetes.nodeMonitorGracePeriodd", "a known field"},
+    {"kubernetes.nodeMonitorGracePeriodd", "'1s'", 0, 0, "$.kubernetes.nodeMonitorGracePeriodd",
+     "a known field"},
     {"timings.attach.median2", "'1s'", 0, 0, "$.timings.attach.median2", "a known field"},
     {"faults[0].pod", "'web-1'", 0, 0, "$.faults[0].pod", "a known field of a nodeCrash fault"},
     {"cluster.nodes[0].allocatable.gpu", "1", 0, 0, "$.cluster.nodes[0].allocatable.gpu",
@@ -582,8 +579,7 @@ static const struct bad_case bad_cases[] = {
     {"objects[1].spec.serviceName", "5", 0, 0, "$.objects[1].spec.serviceName", "a string"},
     {"kubernetes.disableForceDetachOnTimeout", "'yes'", 0, 0,
      "$.kubernetes.disableForceDetachOnTimeout", "true or false"},
-    {"kubernetes.featureGates.X", "'yes'", 0, 0, "$.kubernetes.featureGates.X",
-     "true or false"},
+    {"kubernetes.featureGates.X", "'yes'", 0, 0, "$.kubernetes.featureGates.X", "true or false"},
     {"objects[1].spec.template.metadata.labels.app", "5", 0, 0,
      "$.objects[1].spec.template.metadata.labels.app", "a string value"},
     {"objects[3]", "5", 0, 0, "$.objects[3]", "a Kubernetes object"},
@@ -612,8 +608,7 @@ static const struct bad_case bad_cases[] = {
     {"faults[2].at", "'-5s'", 0, 0, "$.faults[2].at", "a duration such as \"90s\""},
     {"faults[2].at", "-3", 0, 0, "$.faults[2].at", "a duration"},
     {"faults[2].at", "'5 min'", 0, 0, "$.faults[2].at", "a duration"},
-    {"kubernetes.nodeMonitorPeriod", "'0s'", 0, 0, "$.kubernetes.nodeMonitorPeriod",
-     "above zero"},
+    {"kubernetes.nodeMonitorPeriod", "'0s'", 0, 0, "$.kubernetes.nodeMonitorPeriod", "above zero"},
     {"timings.attach", "{'dist': 'lognormal', 'median': '8s'}", 0, 0, "$.timings.attach.sigma",
      "a number"},
     {"timings.attach", "{'dist': 'normal'}", 0, 0, "$.timings.attach.dist", "constant, uniform"},
@@ -622,8 +617,8 @@ static const struct bad_case bad_cases[] = {
      "$.timings.attach.max", "at least as large as min"},
     {"timings.attach", "{'dist': 'constant', 'value': '1s', 'mean': '1s'}", 0, 0,
      "$.timings.attach.mean", "a known field of a constant distribution"},
-    {"timings.attach", "{'dist': 'empirical', 'samples': []}", 0, 0,
-     "$.timings.attach.samples", "a non-empty array"},
+    {"timings.attach", "{'dist': 'empirical', 'samples': []}", 0, 0, "$.timings.attach.samples",
+     "a non-empty array"},
     {"timings.attach", "{'dist': 'gamma', 'shape': 0, 'mean': '1s'}", 0, 0,
      "$.timings.attach.shape", "above 0"},
     {"timings.attach", "true", 0, 0, "$.timings.attach", "a duration or a distribution"},
@@ -635,36 +630,32 @@ static const struct bad_case bad_cases[] = {
     {"kubernetes.shutdownGracePeriodCriticalPods", "'1m'", 0, 0,
      "$.kubernetes.shutdownGracePeriodCriticalPods", "at most shutdownGracePeriod"},
     /* the cluster */
-    {"cluster.nodes[1].name", "'node-a'", 0, 0, "$.cluster.nodes[1].name",
-     "a node name used once"},
+    {"cluster.nodes[1].name", "'node-a'", 0, 0, "$.cluster.nodes[1].name", "a node name used once"},
     {"cluster.nodes[0].name", "'pool-1'", 0, 0, "$.cluster.nodePools[0].prefix",
      "a node name used once"},
     {"cluster.nodes[0].name", "'Node_A'", 0, 0, "$.cluster.nodes[0].name", "a node name"},
     {"cluster.nodes", "[]", "cluster.nodePools", "[]", "$.cluster", "at least one node"},
     {"cluster.nodes[0].allocatable.cpu", "'lots'", 0, 0, "$.cluster.nodes[0].allocatable.cpu",
      "a CPU quantity"},
-    {"cluster.nodes[0].allocatable.memory", "'-1Gi'", 0, 0,
-     "$.cluster.nodes[0].allocatable.memory", "a byte quantity"},
+    {"cluster.nodes[0].allocatable.memory", "'-1Gi'", 0, 0, "$.cluster.nodes[0].allocatable.memory",
+     "a byte quantity"},
     {"cluster.nodes[0].taints[0]", "'k=v:Sometimes'", 0, 0, "$.cluster.nodes[0].taints[0]",
      "an effect"},
     /* objects */
     {"objects[1].apiVersion", "'apps/v1beta1'", 0, 0, "$.objects[1].apiVersion",
      "apiVersion \"apps/v1\""},
     {"objects[3].kind", "null", 0, 0, "$.objects[3].kind", "a kind"},
-    {"objects[1].metadata.name", "null", 0, 0, "$.objects[1].metadata.name",
-     "a StatefulSet name"},
-    {"objects[1].metadata.name", "'Web'", 0, 0, "$.objects[1].metadata.name",
-     "a StatefulSet name"},
-    {"objects[1].metadata.name",
-     "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'", 0, 0,
-     "$.objects[1].metadata.name", "63 characters"},
+    {"objects[1].metadata.name", "null", 0, 0, "$.objects[1].metadata.name", "a StatefulSet name"},
+    {"objects[1].metadata.name", "'Web'", 0, 0, "$.objects[1].metadata.name", "a StatefulSet name"},
+    {"objects[1].metadata.name", "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'",
+     0, 0, "$.objects[1].metadata.name", "63 characters"},
     {"objects[4]", "{'apiVersion': 'apps/v1', 'kind': 'StatefulSet', 'metadata': {'name': 'web'}}",
      0, 0, "$.objects[4].metadata.name", "a StatefulSet name used once"},
     {"objects[4]", "{'apiVersion': 'v1', 'kind': 'Service', 'metadata': {'name': 'nginx'}}", 0, 0,
      "$.objects[4].metadata.name", "a Service name used once"},
     {"objects[4]",
-     "{'apiVersion': 'storage.k8s.io/v1', 'kind': 'StorageClass', 'metadata': {'name': 'fast'}}",
-     0, 0, "$.objects[4].metadata.name", "a StorageClass name used once"},
+     "{'apiVersion': 'storage.k8s.io/v1', 'kind': 'StorageClass', 'metadata': {'name': 'fast'}}", 0,
+     0, "$.objects[4].metadata.name", "a StorageClass name used once"},
     {"objects[1].spec.volumeClaimTemplates[1]", "{'metadata': {'name': 'www'}}", 0, 0,
      "$.objects[1].spec.volumeClaimTemplates[1].metadata.name", "used once"},
     {"objects[1].spec.template.spec.containers[1].name", "'nginx'", 0, 0,
@@ -679,8 +670,7 @@ static const struct bad_case bad_cases[] = {
      "$.objects[1].spec.template.spec.restartPolicy", "\"Always\""},
     {"objects[1].spec.selector.matchLabels.app", "'other'", 0, 0, "$.objects[1].spec.selector",
      "`selector` does not match template `labels`"},
-    {"objects[1].spec.selector", "{}", 0, 0, "$.objects[1].spec.selector",
-     "a non-empty selector"},
+    {"objects[1].spec.selector", "{}", 0, 0, "$.objects[1].spec.selector", "a non-empty selector"},
     {"objects[1].spec.selector", "null", 0, 0, "$.objects[1].spec.selector", "a selector"},
     {"objects[1].spec.podManagementPolicy", "'Random'", 0, 0,
      "$.objects[1].spec.podManagementPolicy", "one of OrderedReady or Parallel"},
@@ -697,8 +687,7 @@ static const struct bad_case bad_cases[] = {
     {"objects[1].spec.persistentVolumeClaimRetentionPolicy.whenDeleted", "'Keep'", 0, 0,
      "$.objects[1].spec.persistentVolumeClaimRetentionPolicy.whenDeleted", "Retain or Delete"},
     {"objects[1].spec.template.spec.containers[0].resources.requests.gpu", "1", 0, 0,
-     "$.objects[1].spec.template.spec.containers[0].resources.requests.gpu",
-     "a resource name"},
+     "$.objects[1].spec.template.spec.containers[0].resources.requests.gpu", "a resource name"},
     {"objects[1].spec.template.spec.tolerations[1].tolerationSeconds", "5", 0, 0,
      "$.objects[1].spec.template.spec.tolerations[1].tolerationSeconds", "only with effect"},
     {"objects[1].spec.template.spec.tolerations[0].value", "'x'", 0, 0,
@@ -716,8 +705,7 @@ static const struct bad_case bad_cases[] = {
      "$.objects[1].spec.volumeClaimTemplates[0].spec.storageClassName",
      "the name of a StorageClass"},
     {"objects[1].spec.volumeClaimTemplates[0].spec.resources.requests.storage", "'0'", 0, 0,
-     "$.objects[1].spec.volumeClaimTemplates[0].spec.resources.requests.storage",
-     "above zero"},
+     "$.objects[1].spec.volumeClaimTemplates[0].spec.resources.requests.storage", "above zero"},
     {"objects[1].spec.volumeClaimTemplates[0].spec.resources.requests.storage", "null", 0, 0,
      "$.objects[1].spec.volumeClaimTemplates[0].spec.resources.requests.storage",
      "a storage request"},
@@ -740,8 +728,7 @@ static const struct bad_case bad_cases[] = {
     {"faults[3].taint", "'no-effect'", 0, 0, "$.faults[3].taint", "a taint"},
     {"faults[5].container", "'nope'", 0, 0, "$.faults[5].container",
      "a container of the pod template of web"},
-    {"faults[6].statefulSet", "'db'", 0, 0, "$.faults[6].statefulSet",
-     "the name of a StatefulSet"},
+    {"faults[6].statefulSet", "'db'", 0, 0, "$.faults[6].statefulSet", "the name of a StatefulSet"},
     {"faults[6].replicas", "null", 0, 0, "$.faults[6].replicas", "a number of replicas"},
     {"faults[7].image", "''", 0, 0, "$.faults[7].image", "a container image"},
     {"faults[8].claim", "'data-web-1'", 0, 0, "$.faults[8].claim", "a claim"},
@@ -773,8 +760,8 @@ static void every_validation_error_names_its_json_path(void **state)
         char line[1600];
         scn_error_format(&err, line, sizeof line);
         if (s != NULL || strcmp(err.path, b->path) != 0 || !strstr(err.expected, b->expected))
-            print_error("case %zu (%s=%s): want %s / %s, got: %s\n", i, b->set, b->value,
-                        b->path, b->expected, s ? "no error" : line);
+            print_error("case %zu (%s=%s): want %s / %s, got: %s\n", i, b->set, b->value, b->path,
+                        b->expected, s ? "no error" : line);
         assert_null(s);
         assert_string_equal(err.path, b->path);
         assert_non_null(strstr(err.expected, b->expected));
@@ -819,6 +806,8 @@ static void claim_names_longer_than_253_characters_fail(void **state)
     free(v);
 }
 
+#define JSON_VALUE "a JSON value (a string, number, object, array, true, false or null)"
+
 static void malformed_text_is_a_whole_file_error_with_line_and_column(void **state)
 {
     (void)state;
@@ -827,9 +816,15 @@ static void malformed_text_is_a_whole_file_error_with_line_and_column(void **sta
     } cases[] = {
         {"", "a JSON object", "end of input at line 1, column 1"},
         {"  \n ", "a JSON object", "end of input at line 2, column 2"},
-        {"{'cluster': {'nodes': [", "valid JSON", "end of input at line 1, column 24"},
-        {"{'a': 1,\n 'b': }", "valid JSON", "'}' at line 2, column 7"},
-        {"{'a': 1} x", "valid JSON", "'x' at line 1, column 10"},
+        {"{'cluster': {'nodes': [", JSON_VALUE, "end of input at line 1, column 24"},
+        {"{'a': 1,\n 'b': }", JSON_VALUE, "'}' at line 2, column 7"},
+        {"{'a': 1,}", "a field name in double quotes", "'}' at line 1, column 9"},
+        {"{'a' 1}", "':' after the field name", "'1' at line 1, column 6"},
+        {"{'a': [1 2]}", "',' or ']'", "'2' at line 1, column 10"},
+        {"{'a': tru}", JSON_VALUE, "'}' at line 1, column 10"},
+        {"{'a': 'x\\q'}", "an escape such as \\n, \\\" or \\u00e9", "'q' at line 1, column 10"},
+        {"{'a': 'open", "the closing '\"' of a string", "end of input at line 1, column 12"},
+        {"{'a': 1} x", "the end of the text after the top-level value", "'x' at line 1, column 10"},
         {"[1, 2]", "a JSON object at the top level", "an array"},
         {"42", "a JSON object at the top level", "42"},
         {"'text'", "a JSON object at the top level", "\"text\""},
@@ -850,17 +845,25 @@ static void malformed_text_is_a_whole_file_error_with_line_and_column(void **sta
     struct scn_error err;
     assert_null(scenario_parse("f.json", "{}\0{}", 5, NULL, 0, &err));
     assert_string_equal(err.found, "byte 0x00 at line 1, column 3");
-    struct scenario *s = scenario_parse("f.json", "{'x'}", 2, NULL, 0, &err);
+    struct scenario *s = scenario_parse("f.json", "{\"x\"}", 2, NULL, 0, &err);
     assert_null(s);
     assert_string_equal(err.found, "end of input at line 1, column 3");
+    /* Nesting deeper than cJSON takes. */
+    char deep[2100];
+    memset(deep, '[', 2000);
+    deep[2000] = '\0';
+    assert_null(scenario_parse("f.json", deep, 2000, NULL, 0, &err));
+    assert_string_equal(err.expected, "at most 1000 levels of nesting");
+    assert_string_equal(err.found, "'[' at line 1, column 1001");
 }
 
 static void duplicate_json_keys_are_refused(void **state)
 {
     (void)state;
     struct scn_error err;
-    assert_null(parse_with("f.json", "{'cluster': {'nodes': [{'name': 'n1'}]}, 'seed': 1, "
-                                     "'seed': 2}",
+    assert_null(parse_with("f.json",
+                           "{'cluster': {'nodes': [{'name': 'n1'}]}, 'seed': 1, "
+                           "'seed': 2}",
                            NULL, 0, &err));
     assert_string_equal(err.path, "$.seed");
     assert_string_equal(err.expected, "each field once in an object");
@@ -882,15 +885,16 @@ static void missing_file_and_directory_are_errors(void **state)
 static void errors_format_as_one_line(void **state)
 {
     (void)state;
-    struct scn_error e = {.file = "s.json", .path = "$.faults[2].at",
+    struct scn_error e = {.file = "s.json",
+                          .path = "$.faults[2].at",
                           .expected = "a duration such as \"90s\" or a number of seconds",
                           .found = "\"-5s\""};
     char buf[600];
     scn_error_format(&e, buf, sizeof buf);
     assert_string_equal(buf, "s.json: $.faults[2].at: expected a duration such as \"90s\" or a "
                              "number of seconds, found \"-5s\"");
-    struct scn_error w = {.file = "s.json", .expected = "a JSON object",
-                          .found = "end of input at line 1, column 1"};
+    struct scn_error w = {
+        .file = "s.json", .expected = "a JSON object", .found = "end of input at line 1, column 1"};
     scn_error_format(&w, buf, sizeof buf);
     assert_string_equal(buf, "s.json: expected a JSON object, found end of input at line 1, "
                              "column 1");
@@ -899,8 +903,7 @@ static void errors_format_as_one_line(void **state)
     assert_string_equal(small, "s.json: $");
     /* A value with a newline in it still gives one line. */
     struct scn_error err;
-    assert_null(parse_with("f.json", "{'cluster': {'nodes': [{'name': 'a\\nb'}]}}", NULL, 0,
-                           &err));
+    assert_null(parse_with("f.json", "{'cluster': {'nodes': [{'name': 'a\\nb'}]}}", NULL, 0, &err));
     scn_error_format(&err, buf, sizeof buf);
     assert_null(strchr(buf, '\n'));
 }
