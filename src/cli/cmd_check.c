@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
-#include "cli/runner.h"
+#include "sim/runner.h"
 #include "observe/expect.h"
 #include "util/util.h"
 

@@ -8,8 +8,8 @@
 
 #include "cli/cli.h"
 #include "engine/duration.h"
-#include "cli/replicate.h"
-#include "cli/runner.h"
+#include "sim/replicate.h"
+#include "sim/runner.h"
 #include "observe/stats.h"
 #include "observe/report.h"
 #include "observe/summary.h"

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/replicate.h"
+#include "sim/replicate.h"
 #include "observe/plot.h"
 #include "util/util.h"
 

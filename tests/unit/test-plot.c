@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/replicate.h"
+#include "sim/replicate.h"
 #include "observe/plot.h"
 #include "observe/timeline.h"
 #include "scenario/scenario.h"

@@ -908,10 +908,10 @@ static void errors_format_as_one_line(void **state)
     assert_null(strchr(buf, '\n'));
 }
 
-/* The source tree: $SSSIM_SOURCE_ROOT, or the working directory (meson test's workdir). */
+/* The source tree: $SSSIM_SOURCE_DIR, or the working directory (meson test's workdir). */
 static const char *source_root(void)
 {
-    const char *env = getenv("SSSIM_SOURCE_ROOT");
+    const char *env = getenv("SSSIM_SOURCE_DIR");
     return env != NULL && env[0] != '\0' ? env : ".";
 }
 
@@ -922,7 +922,7 @@ static void bad_fixtures_fail_as_expected_txt_says(void **state)
     snprintf(path, sizeof path, "%s/tests/bad/EXPECTED.txt", source_root());
     FILE *f = fopen(path, "r");
     if (f == NULL) {
-        print_message("no %s (set SSSIM_SOURCE_ROOT): skipped\n", path);
+        print_message("no %s (set SSSIM_SOURCE_DIR): skipped\n", path);
         skip();
     }
     char line[1024];
@@ -958,7 +958,7 @@ static void example_scenarios_validate(void **state)
         snprintf(path, sizeof path, "%s/%s", source_root(), files[i]);
         struct stat st;
         if (stat(path, &st) != 0) {
-            print_message("no %s (set SSSIM_SOURCE_ROOT): skipped\n", path);
+            print_message("no %s (set SSSIM_SOURCE_DIR): skipped\n", path);
             skip();
         }
         struct scn_error err;

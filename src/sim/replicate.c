@@ -1,5 +1,5 @@
 /* Independent replications of one scenario on J threads. */
-#include "cli/replicate.h"
+#include "sim/replicate.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cli/runner.h"
+#include "sim/runner.h"
 #include "observe/summary.h"
 #include "util/util.h"
 

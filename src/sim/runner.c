@@ -1,5 +1,5 @@
 /* One simulated run with its observers. */
-#include "cli/runner.h"
+#include "sim/runner.h"
 
 void runner_run(struct runner *r, const struct scenario *scn, const struct sim_options *opt,
                 int trace_format)
