@@ -352,10 +352,6 @@ int cmd_run(int argc, char **argv)
     if (!a.quiet) {
         for (uint32_t i = 0; i < scn->nwarnings; i++)
             fprintf(stderr, "sssim: warning: %s\n", scn->warnings[i]);
-        if (scn->nignored)
-            fprintf(stderr, "sssim: %u field(s) accepted but not modelled (sssim validate "
-                            "lists them)\n",
-                    scn->nignored);
     }
     a.opt.mutations = cli_mutations();
     if (a.replications) {
