@@ -212,6 +212,24 @@ def replications_do_not_depend_on_jobs():
 
 
 @test
+def sweep_grid_with_common_random_numbers():
+    """sweep runs every combination; with common random numbers a setting that cannot
+    matter (the grace period, once the operator acts at 10m) gives identical figures, and
+    a slower attach shifts recovery later."""
+    r = run("sweep", os.path.join(SCN, "node-loss-out-of-service.json"),
+            "--set", "kubernetes.nodeMonitorGracePeriod=40s,50s",
+            "--set", "timings.attach=5s,20s", "--replications", "30", "--csv", "-", "--quiet")
+    check(r.returncode == 0, f"exit {r.returncode}: {r.stderr}")
+    rows = [l.split(",") for l in r.stdout.strip().splitlines()]
+    check(rows[0][:3] == ["kubernetes.nodeMonitorGracePeriod", "timings.attach", "fault"],
+          f"header {rows[0]}")
+    crash = {(x[0], x[1]): float(x[6]) for x in rows[1:] if x[2] == "0"}
+    check(len(crash) == 4, f"4 grid points: {crash}")
+    check(crash[("40s", "5s")] == crash[("50s", "5s")], "grace period does not matter here")
+    check(crash[("50s", "20s")] > crash[("50s", "5s")] + 5, "a slower attach recovers later")
+
+
+@test
 def check_all_scenarios():
     """Every shipped scenario is a regression test."""
     r = run("check", SCN)
@@ -241,6 +259,14 @@ def mutations_are_caught():
         check(bad.returncode == 1 and invariant in bad.stdout,
               f"{mutation} on {scn}: expected {invariant} to fail, got {bad.returncode}: "
               f"{bad.stdout}{bad.stderr}")
+    # With replications, the first failing seed is printed and replays the failure alone.
+    env = dict(ENV, SSSIM_TEST_MUTATION="sts-ignore-order")
+    bad = run("check", "--replications", "5", os.path.join(SCN, "ordered-scale-up.json"), env=env)
+    seed = bad.stdout.split("--seed ")[-1].split(")")[0] if "--seed " in bad.stdout else ""
+    check(bad.returncode == 1 and seed.isdigit(), f"failing seed reported: {bad.stdout}")
+    replay = run("run", os.path.join(SCN, "ordered-scale-up.json"), "--seed", seed or "0",
+                 "--quiet", env=env)
+    check(replay.returncode == 1, "the reported seed replays the failure with sssim run")
 
 
 @test
