@@ -1431,6 +1431,23 @@ void kubelet_on_change(void *ctx, const struct change *c)
             queue_pod_sync(sim, pod);
         break;
     }
+    case CH_POD_MARKED_NOT_READY: {
+        /* pkg/kubelet/status/status_manager.go syncBatch: every 10 s the status manager
+         * reconciles pods whose API status differs from its cache (needsReconcile), so a
+         * Ready condition the node lifecycle controller cleared while the kubelet was
+         * connected and the container still passes its probe is written back. */
+        const struct pod *p = &st->pods[c->obj];
+        if (p->node >= sim->kubelets->nnodes)
+            break;
+        struct knode *kn = &sim->kubelets->nodes[p->node];
+        struct kpod *kp = kp_of(sim, c->obj);
+        if (!kn->running || !node_connected(kn) || !kp->want.ready ||
+            kn->batch_ev != QUEUE_NO_EVENT)
+            break;
+        kn->batch_ev = sim_at(sim, grid_next(sim->now, kn->batch_phase, STATUS_BATCH_PERIOD),
+                              MOD_KUBELET, EV_STATUS_BATCH, p->node, kn->gen, 0);
+        break;
+    }
     case CH_NODE_READY:
     case CH_NODE_NOT_READY:
     case CH_NODE_UNKNOWN:

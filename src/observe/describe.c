@@ -79,7 +79,12 @@ void describe_change(const struct sim *sim, const struct change *c, struct strbu
     case CH_POD_CONTAINER_DIED:
         strbuf_printf(out, "container stopped on %s", node_name(sim, c->node));
         return;
-    case CH_POD_FAILED: strbuf_printf(out, "phase Failed (%s)", c->text ? c->text : ""); return;
+    case CH_POD_FAILED:
+        if (c->text && c->text[0])
+            strbuf_printf(out, "phase Failed (%s)", c->text);
+        else
+            strbuf_puts(out, "phase Failed");
+        return;
     case CH_POD_SUCCEEDED: strbuf_puts(out, "phase Succeeded"); return;
     case CH_POD_MARKED_NOT_READY:
         strbuf_puts(out, "marked not Ready by the node lifecycle controller: its node stopped reporting");

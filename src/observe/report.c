@@ -97,7 +97,9 @@ void report_build(const struct history *h, struct strbuf *o)
         } else if (ff.recovery == 0) {
             strbuf_puts(o, ": no affected pod stopped serving\n");
         } else {
-            duration_format(ff.recovery, dur, sizeof dur);
+            /* Milliseconds are the precision a reader can use. */
+            duration_format((ff.recovery + NS_PER_MS / 2) / NS_PER_MS * NS_PER_MS, dur,
+                            sizeof dur);
             strbuf_printf(o, ": recovered after %s\n", dur);
         }
     }
