@@ -15,18 +15,26 @@
 #include "observe/summary.h"
 #include "observe/plot.h"
 #include "observe/timeline.h"
+#include "observe/narrate.h"
 
 static const char run_usage[] =
     "usage: sssim run SCENARIO [--seed N] [--until DUR] [--trace FILE]\n"
-    "                 [--trace-format jsonl|csv] [--summary FILE] [--quiet]\n"
-    "                 [--replications N] [--jobs J]\n"
+    "                 [--trace-format jsonl|csv|chrome|mermaid] [--summary FILE]\n"
+    "                 [--explain] [--lang en|ja] [--quiet]\n"
+    "                 [--replications N] [--jobs J] [--mpi]\n"
     "                 [--plots DIR] [--plots-format png|svg|dumb]\n\n"
     "Run SCENARIO and print a short report of what happened.\n"
     "  --seed N          use seed N instead of the scenario's\n"
     "  --until DUR       stop at DUR (\"40m\", \"1h30m\", seconds) instead of the scenario's\n"
     "  --trace FILE      write one record per state change (- for standard output)\n"
-    "  --trace-format F  jsonl (default) or csv\n"
+    "  --trace-format F  jsonl (default), csv, chrome (Chrome trace event JSON: open it in\n"
+    "                    https://ui.perfetto.dev, one track per pod identity and per node)\n"
+    "                    or mermaid (a Mermaid gantt chart for Markdown documents)\n"
     "  --summary FILE    write the summary JSON (- for standard output)\n"
+    "  --explain         tell the run as a story, one line per meaningful event: what\n"
+    "                    happened, why, and the setting that caused it; what the\n"
+    "                    StatefulSet waits for and what an operator can do\n"
+    "  --lang L          language of --explain: en (default) or ja\n"
     "  --quiet           no report, no notices\n"
     "  --replications N  run N independent replications (seed of replication k derived\n"
     "                    from the scenario seed; each can be replayed with --seed) and\n"
@@ -34,6 +42,9 @@ static const char run_usage[] =
     "                    95% confidence interval of the mean, and how many never recovered\n"
     "  --jobs J          threads for replications (default: the number of cores); the\n"
     "                    results do not depend on J\n"
+    "  --mpi             split the replications across the ranks of an MPI job (start\n"
+    "                    with mpirun; builds configured with -Dmpi=enabled); rank 0\n"
+    "                    reports and writes, with the results of a single process\n"
     "  --plots DIR       write plot data, gnuplot scripts and images into DIR (created if\n"
     "                    missing): the timeline of the run (of replication 0 with\n"
     "                    --replications) and, with --replications, the distribution of\n"
@@ -50,10 +61,13 @@ struct run_args {
     int trace_format;
     const char *summary_path;
     bool quiet;
+    bool mpi;              /* --mpi */
     uint64_t replications; /* 0: a single run */
     uint64_t jobs;
     const char *plots_dir; /* --plots */
     int plots_format;      /* --plots-format, enum plot_format */
+    bool explain;          /* --explain */
+    int lang;              /* --lang, enum narr_lang */
 };
 
 static int parse_args(int argc, char **argv, struct run_args *a)
@@ -67,14 +81,18 @@ static int parse_args(int argc, char **argv, struct run_args *a)
         {"quiet", no_argument, NULL, 'q'},
         {"replications", required_argument, NULL, 'r'},
         {"jobs", required_argument, NULL, 'j'},
+        {"mpi", no_argument, NULL, 'M'},
         {"plots", required_argument, NULL, 'P'},
         {"plots-format", required_argument, NULL, 'F'},
+        {"explain", no_argument, NULL, 'E'},
+        {"lang", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     memset(a, 0, sizeof *a);
     a->trace_format = TRACE_JSONL;
     a->plots_format = PLOT_PNG;
+    a->lang = NARR_EN;
     optind = 1;
     opterr = 0;
     int c;
@@ -99,8 +117,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
         case 't': a->trace_path = optarg; break;
         case 'f':
             a->trace_format = trace_format_parse(optarg);
-            if (a->trace_format != TRACE_JSONL && a->trace_format != TRACE_CSV) {
-                cli_error("--trace-format: expected jsonl or csv, found '%s'", optarg);
+            if (a->trace_format < 0) {
+                cli_error("--trace-format: expected jsonl, csv, chrome or mermaid, found '%s'",
+                          optarg);
                 return -1;
             }
             break;
@@ -121,10 +140,26 @@ static int parse_args(int argc, char **argv, struct run_args *a)
             }
             break;
         case 'P': a->plots_dir = optarg; break;
+        case 'M':
+            if (!replicate_mpi_built()) {
+                cli_error("--mpi: this sssim was built without MPI (configure with meson setup "
+                          "-Dmpi=enabled)");
+                return -1;
+            }
+            a->mpi = true;
+            break;
         case 'F':
             a->plots_format = plot_format_parse(optarg);
             if (a->plots_format < 0) {
                 cli_error("--plots-format: expected png, svg or dumb, found '%s'", optarg);
+                return -1;
+            }
+            break;
+        case 'E': a->explain = true; break;
+        case 'L':
+            a->lang = narr_lang_parse(optarg);
+            if (a->lang < 0) {
+                cli_error("--lang: expected en or ja, found '%s'", optarg);
                 return -1;
             }
             break;
@@ -139,9 +174,18 @@ static int parse_args(int argc, char **argv, struct run_args *a)
         return -1;
     }
     a->file = argv[optind];
+    if (a->replications && a->explain) {
+        cli_error("run: --explain tells one run; it cannot be combined with --replications "
+                  "(replay one replication with --seed)");
+        return -1;
+    }
     if (a->replications && a->trace_path) {
         cli_error("run: --trace records one run; it cannot be combined with --replications "
                   "(replay one replication with --seed)");
+        return -1;
+    }
+    if (a->mpi && !a->replications) {
+        cli_error("run: --mpi splits replications across MPI ranks; it needs --replications");
         return -1;
     }
     return 0;
@@ -310,9 +354,15 @@ static int run_replications(const struct run_args *a, const struct scenario *scn
 {
     struct replications r;
     bool tty = isatty(fileno(stderr)) && !a->quiet;
-    replicate(scn, &a->opt, a->replications, (unsigned)a->jobs, tty, &r);
+    /* With --mpi every rank ends with every result (and so the same exit status); rank 0
+     * alone reports and writes. */
+    bool root = !a->mpi || replicate_mpi_rank() == 0;
+    if (a->mpi)
+        replicate_mpi(scn, &a->opt, a->replications, (unsigned)a->jobs, tty, &r);
+    else
+        replicate(scn, &a->opt, a->replications, (unsigned)a->jobs, tty, &r);
     int status = EXIT_OK;
-    if (a->summary_path) {
+    if (root && a->summary_path) {
         struct strbuf sb;
         strbuf_init(&sb);
         replication_summary(&r, &sb);
@@ -320,7 +370,7 @@ static int run_replications(const struct run_args *a, const struct scenario *scn
             status = EXIT_USAGE;
         strbuf_fini(&sb);
     }
-    if (!a->quiet) {
+    if (root && !a->quiet) {
         struct strbuf sb;
         strbuf_init(&sb);
         replication_report(&r, &sb);
@@ -328,7 +378,7 @@ static int run_replications(const struct run_args *a, const struct scenario *scn
         fputs(sb.buf, stdout_taken ? stderr : stdout);
         strbuf_fini(&sb);
     }
-    if (a->plots_dir) {
+    if (root && a->plots_dir) {
         bool stdout_taken = a->summary_path && strcmp(a->summary_path, "-") == 0;
         if (plot_replications(a, &r, stdout_taken) != EXIT_OK)
             status = EXIT_USAGE;
@@ -340,6 +390,12 @@ static int run_replications(const struct run_args *a, const struct scenario *scn
     return status;
 }
 
+/* --- --explain ---------------------------------------------------------------------- */
+
+/* The narrator needs its own observer, so the run is made again with the same options, as
+ * for the timeline plot: runs are deterministic and observers change nothing. The
+ * invariant checker rides along so that violations are told. */
+
 int cmd_run(int argc, char **argv)
 {
     struct run_args a;
@@ -349,7 +405,12 @@ int cmd_run(int argc, char **argv)
     struct scenario *scn = cli_load(a.file, NULL, 0);
     if (scn == NULL)
         return EXIT_USAGE;
-    if (!a.quiet) {
+    if (a.mpi && replicate_mpi_init() != 0) {
+        cli_error("--mpi: MPI could not be initialised");
+        scenario_free(scn);
+        return EXIT_USAGE;
+    }
+    if (!a.quiet && replicate_mpi_rank() == 0) {
         for (uint32_t i = 0; i < scn->nwarnings; i++)
             fprintf(stderr, "sssim: warning: %s\n", scn->warnings[i]);
     }
@@ -357,11 +418,18 @@ int cmd_run(int argc, char **argv)
     if (a.replications) {
         int st = run_replications(&a, scn);
         scenario_free(scn);
+        if (a.mpi)
+            replicate_mpi_finalize();
         return st;
     }
 
     struct runner r;
-    runner_run(&r, scn, &a.opt, a.trace_path ? a.trace_format : -1);
+    struct runner_extras x = {
+        .trace_format = a.trace_path ? a.trace_format : -1,
+        .timeline = a.plots_dir != NULL,
+        .narrate_lang = a.explain ? a.lang : -1,
+    };
+    runner_run_with(&r, scn, &a.opt, &x);
     struct sim *sim = r.sim;
     struct history *hist = r.hist;
     struct trace *trace = r.trace;
@@ -383,6 +451,13 @@ int cmd_run(int argc, char **argv)
     }
     bool stdout_taken = (a.trace_path && strcmp(a.trace_path, "-") == 0) ||
                         (a.summary_path && strcmp(a.summary_path, "-") == 0);
+    if (a.explain) {
+        size_t nlen;
+        const char *ntext = narrator_text(r.narr, &nlen);
+        fwrite(ntext, 1, nlen, stdout_taken ? stderr : stdout);
+        if (!a.quiet)
+            fputc('\n', stdout_taken ? stderr : stdout);
+    }
     if (!a.quiet) {
         struct strbuf sb;
         strbuf_init(&sb);
@@ -404,7 +479,7 @@ int cmd_run(int argc, char **argv)
     runner_fini(&r);
     if (a.plots_dir) {
         struct plotter *pl = plotter_new(a.plots_dir, (enum plot_format)a.plots_format);
-        int prc = plot_run_timeline(pl, scn, &a.opt);
+        int prc = plot_timeline(pl, r.timeline);
         if (plots_finish(pl, prc, a.quiet, stdout_taken) != EXIT_OK)
             status = EXIT_USAGE;
         plotter_free(pl);

@@ -15,7 +15,7 @@
 
 static const char sweep_usage[] =
     "usage: sssim sweep SCENARIO --set PATH=V1,V2,... [--set ...] [--replications N]\n"
-    "                   [--jobs J] [--csv FILE] [--json FILE] [--quiet]\n"
+    "                   [--jobs J] [--csv FILE] [--json FILE] [--quiet] [--mpi]\n"
     "                   [--plots DIR] [--plots-format png|svg|dumb]\n\n"
     "Run every combination of the --set values (PATH is a JSON path into the scenario,\n"
     "e.g. kubernetes.nodeMonitorGracePeriod=40s,50s) for N replications each (default\n"
@@ -23,7 +23,10 @@ static const char sweep_usage[] =
     "  --csv FILE / --json FILE  also write the table (- for standard output)\n"
     "  --plots DIR       plot recovery p50 and p99 against the first --set, one line per\n"
     "                    setting of the others, per fault (DIR/sweep-F.*; created if missing)\n"
-    "  --plots-format F  png (default), svg, or dumb (text, printed on standard output)\n";
+    "  --plots-format F  png (default), svg, or dumb (text, printed on standard output)\n"
+    "  --mpi             split each point's replications across the ranks of an MPI job\n"
+    "                    (start with mpirun; builds configured with -Dmpi=enabled); rank 0\n"
+    "                    prints and writes, with the results of a single process\n";
 
 struct axis {
     char *path;
@@ -232,6 +235,7 @@ int cmd_sweep(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"plots", required_argument, NULL, 'P'},
         {"plots-format", required_argument, NULL, 'F'},
+        {"mpi", no_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -239,7 +243,7 @@ int cmd_sweep(int argc, char **argv)
     size_t naxes = 0, axes_cap = 0;
     uint64_t replications = 100, jobs = 0;
     const char *csv_path = NULL, *json_path = NULL;
-    bool quiet = false;
+    bool quiet = false, mpi = false;
     const char *plots_dir = NULL;
     int plots_format = PLOT_PNG;
     struct sweep_plot_data plot_data = {0};
@@ -273,6 +277,14 @@ int cmd_sweep(int argc, char **argv)
         case 'J': json_path = optarg; break;
         case 'q': quiet = true; break;
         case 'P': plots_dir = optarg; break;
+        case 'M':
+            if (!replicate_mpi_built()) {
+                cli_error("--mpi: this sssim was built without MPI (configure with meson setup "
+                          "-Dmpi=enabled)");
+                goto out_free_axes;
+            }
+            mpi = true;
+            break;
         case 'F':
             plots_format = plot_format_parse(optarg);
             if (plots_format < 0) {
@@ -289,6 +301,15 @@ int cmd_sweep(int argc, char **argv)
         goto out_free_axes;
     }
     const char *file = argv[optind];
+    if (mpi && replicate_mpi_init() != 0) {
+        cli_error("--mpi: MPI could not be initialised");
+        goto out_free_axes;
+    }
+    if (replicate_mpi_rank() != 0) {
+        /* Every rank computes the whole table; rank 0 alone prints and writes it. */
+        quiet = true;
+        csv_path = json_path = plots_dir = NULL;
+    }
     size_t points = 1;
     for (size_t i = 0; i < naxes; i++)
         points *= axes[i].nvalues;
@@ -329,7 +350,10 @@ int cmd_sweep(int argc, char **argv)
         }
         struct sim_options opt = {.mutations = mutations};
         struct replications r;
-        replicate(scn, &opt, replications, (unsigned)jobs, false, &r);
+        if (mpi)
+            replicate_mpi(scn, &opt, replications, (unsigned)jobs, false, &r);
+        else
+            replicate(scn, &opt, replications, (unsigned)jobs, false, &r);
         strbuf_printf(&json, "%s{\"settings\": {", p ? ",\n    " : "\n    ");
         for (size_t i = 0; i < naxes; i++) {
             strbuf_puts(&json, i ? ", " : "");
@@ -399,5 +423,7 @@ out_free_axes:
     for (size_t i = 0; i < naxes; i++)
         axis_fini(&axes[i]);
     free(axes);
+    if (mpi)
+        replicate_mpi_finalize();
     return status;
 }

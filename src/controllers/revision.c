@@ -139,14 +139,35 @@ void rev_sort(const struct store *st, uint32_t *ids, uint32_t n)
     }
 }
 
+/* The set's template data, built on first use: most syncs find the revision made from the
+ * set's own template and never need it. */
+struct lazy_data {
+    const struct store *st;
+    uint32_t template_id;
+    bool built;
+    struct strbuf sb;
+};
+
+static const struct strbuf *lazy_data_get(struct lazy_data *d)
+{
+    if (!d->built) {
+        strbuf_init(&d->sb);
+        rev_template_data(&d->sb, store_template(d->st, d->template_id));
+        d->built = true;
+    }
+    return &d->sb;
+}
+
 /* history.EqualRevision: the data bytes are equal (the hash label of a StatefulSet revision
- * is safe-encoded, so it never parses as a number and only the data is compared). */
-static bool revision_has_data(const struct store *st, uint32_t rev, const struct strbuf *data,
+ * is safe-encoded, so it never parses as a number and only the data is compared). A
+ * revision made from the same template has the same data without comparing. */
+static bool revision_has_data(const struct store *st, uint32_t rev, struct lazy_data *ld,
                               uint32_t template_id, struct strbuf *tmp)
 {
     const struct revision *r = &st->revisions[rev];
     if (r->template_id == template_id)
         return true;
+    const struct strbuf *data = lazy_data_get(ld);
     strbuf_reset(tmp);
     rev_template_data(tmp, store_template(st, r->template_id));
     return tmp->len == data->len && memcmp(tmp->buf, data->buf, data->len) == 0;
@@ -168,15 +189,13 @@ void rev_get_set_revisions(struct store *st, uint32_t sts, const uint32_t *sorte
     out->collision_count = s->status.collision_count;
 
     /* newRevision(set, nextRevision(revisions), &collisionCount) */
-    struct strbuf data;
-    strbuf_init(&data);
-    rev_template_data(&data, store_template(st, s->template_id));
+    struct lazy_data ld = {.st = st, .template_id = s->template_id};
     int64_t next = n > 0 ? st->revisions[sorted[n - 1]].number + 1 : 1;
 
     /* history.FindEqualRevisions; the last one in revision order is the one upstream uses. */
     uint32_t equal_last = NONE_ID;
     for (uint32_t i = 0; i < n; i++)
-        if (revision_has_data(st, sorted[i], &data, s->template_id, scratch))
+        if (revision_has_data(st, sorted[i], &ld, s->template_id, scratch))
             equal_last = sorted[i];
 
     if (equal_last != NONE_ID && equal_last == sorted[n - 1]) {
@@ -195,8 +214,9 @@ void rev_get_set_revisions(struct store *st, uint32_t sts, const uint32_t *sorte
         struct strbuf name;
         strbuf_init(&name);
         uint32_t h;
+        const struct strbuf *data = lazy_data_get(&ld);
         for (;;) {
-            h = rev_hash(data.buf, data.len, out->collision_count);
+            h = rev_hash(data->buf, data->len, out->collision_count);
             rev_safe_encode(h, hash);
             strbuf_reset(&name);
             /* ControllerRevisionName truncates a prefix longer than 223 bytes. */
@@ -209,7 +229,8 @@ void rev_get_set_revisions(struct store *st, uint32_t sts, const uint32_t *sorte
         out->created = true;
         strbuf_fini(&name);
     }
-    strbuf_fini(&data);
+    if (ld.built)
+        strbuf_fini(&ld.sb);
 
     /* The revision named by status.currentRevision, else the update revision (first sync). */
     out->current = out->update;

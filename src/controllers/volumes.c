@@ -35,6 +35,12 @@ struct volumes {
     struct sim *sim;
     uint8_t *flags; /* enum pvc_flag per claim id */
     size_t flags_cap;
+    /* aggregateTopologies: the named zones with an existing node, sorted by name. They
+     * change only when a Node is deleted, so they are kept rather than found again for
+     * every claim. */
+    uint32_t *node_zones;
+    uint32_t nnode_zones;
+    bool node_zones_valid;
 };
 
 static uint8_t *pvc_flags(struct volumes *v, uint32_t pvc)
@@ -123,25 +129,33 @@ static bool zone_has_node(const struct store *st, uint32_t zone)
  * the cluster carry (aggregateTopologies), sorted; the preferred list is that rotated by
  * the claim name's hash and ordinal. A zonal CSI driver creates the disk in the first
  * preferred zone. Allowed zones that no node names cannot be represented and are skipped. */
-static uint32_t immediate_zone(const struct store *st, const struct pvc *c)
+static uint32_t immediate_zone(struct volumes *v, const struct store *st, const struct pvc *c)
 {
-    uint32_t *zones = xcalloc(st->nzones ? st->nzones : 1, sizeof *zones);
-    uint32_t n = 0;
     const struct scn_storage_class *sc =
         c->storage_class == NONE_ID ? NULL : st->classes[c->storage_class].spec;
-    if (sc != NULL && sc->nzones > 0) {
-        for (uint32_t i = 0; i < sc->nzones; i++) {
-            uint32_t z = store_find_zone(st, sc->zones[i]);
-            bool dup = false;
-            for (uint32_t k = 0; k < n; k++)
-                dup |= zones[k] == z;
-            if (z != NONE_ID && !dup)
-                zones[n++] = z;
+    if (sc == NULL || sc->nzones == 0) {
+        if (!v->node_zones_valid) {
+            free(v->node_zones);
+            v->node_zones = xcalloc(st->nzones ? st->nzones : 1, sizeof *v->node_zones);
+            v->nnode_zones = 0;
+            for (uint32_t z = 0; z < st->nzones; z++)
+                if (st->zones[z].name[0] != '\0' && zone_has_node(st, z))
+                    v->node_zones[v->nnode_zones++] = z;
+            sort_zones(st, v->node_zones, v->nnode_zones);
+            v->node_zones_valid = true;
         }
-    } else {
-        for (uint32_t z = 0; z < st->nzones; z++)
-            if (st->zones[z].name[0] != '\0' && zone_has_node(st, z))
-                zones[n++] = z;
+        uint32_t n = v->nnode_zones;
+        return n > 0 ? v->node_zones[claim_zone_index(c->name) % n] : NONE_ID;
+    }
+    uint32_t *zones = xcalloc(sc->nzones, sizeof *zones);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < sc->nzones; i++) {
+        uint32_t z = store_find_zone(st, sc->zones[i]);
+        bool dup = false;
+        for (uint32_t k = 0; k < n; k++)
+            dup |= zones[k] == z;
+        if (z != NONE_ID && !dup)
+            zones[n++] = z;
     }
     uint32_t zone = NONE_ID;
     if (n > 0) {
@@ -255,6 +269,7 @@ void volumes_free(struct volumes *v)
     if (v == NULL)
         return;
     free(v->flags);
+    free(v->node_zones);
     free(v);
 }
 
@@ -286,9 +301,10 @@ void volumes_on_change(void *ctx, const struct change *c)
         if (pc->storage_class == NONE_ID)
             break; /* no class: nothing provisions it */
         if (st->classes[pc->storage_class].spec->binding == BIND_IMMEDIATE)
-            provision(v, c->obj, immediate_zone(st, pc));
+            provision(v, c->obj, immediate_zone(v, st, pc));
         break;
     }
+    case CH_NODE_DELETED: v->node_zones_valid = false; break;
     case CH_PVC_DELETE_REQUESTED: queue_protect(v, c->obj); break;
     case CH_PVC_OWNER: {
         const struct pvc *pc = &st->pvcs[c->obj];

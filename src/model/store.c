@@ -69,6 +69,91 @@ bool node_volume_in_use(const struct node *n, uint32_t pv)
     return false;
 }
 
+/* --- Name indexes ------------------------------------------------------------------- */
+
+/* FNV-1a over the first len bytes of a name. */
+static uint32_t name_hash(const char *name, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)name[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* The id whose name (name_of(ctx, id)) is the len bytes at name, or NONE_ID. */
+static uint32_t names_find(const struct store_names *ix, const char *name, size_t len,
+                           const char *(*name_of)(const struct store *, uint32_t),
+                           const struct store *st)
+{
+    if (ix->used == 0)
+        return NONE_ID;
+    uint32_t mask = ix->cap - 1;
+    for (uint32_t i = name_hash(name, len) & mask;; i = (i + 1) & mask) {
+        uint32_t id = ix->slots[i];
+        if (id == NONE_ID)
+            return NONE_ID;
+        const char *n = name_of(st, id);
+        if (strncmp(n, name, len) == 0 && n[len] == '\0')
+            return id;
+    }
+}
+
+/* Add id under its name unless the name is already there (the first id keeps it, as a
+ * linear search would find it first). */
+static void names_add(struct store_names *ix, uint32_t id,
+                      const char *(*name_of)(const struct store *, uint32_t),
+                      const struct store *st)
+{
+    const char *name = name_of(st, id);
+    size_t len = strlen(name);
+    if (names_find(ix, name, len, name_of, st) != NONE_ID)
+        return;
+    if (2 * (ix->used + 1) > ix->cap) {
+        uint32_t *old = ix->slots, old_cap = ix->cap;
+        ix->cap = old_cap ? 2 * old_cap : 16;
+        ix->slots = xmalloc(ix->cap * sizeof *ix->slots);
+        for (uint32_t i = 0; i < ix->cap; i++)
+            ix->slots[i] = NONE_ID;
+        for (uint32_t k = 0; k < old_cap; k++) {
+            if (old[k] == NONE_ID)
+                continue;
+            const char *n = name_of(st, old[k]);
+            uint32_t i = name_hash(n, strlen(n)) & (ix->cap - 1);
+            while (ix->slots[i] != NONE_ID)
+                i = (i + 1) & (ix->cap - 1);
+            ix->slots[i] = old[k];
+        }
+        free(old);
+    }
+    uint32_t i = name_hash(name, len) & (ix->cap - 1);
+    while (ix->slots[i] != NONE_ID)
+        i = (i + 1) & (ix->cap - 1);
+    ix->slots[i] = id;
+    ix->used++;
+}
+
+static const char *node_name_of(const struct store *st, uint32_t id)
+{
+    return st->nodes[id].name;
+}
+
+static const char *zone_name_of(const struct store *st, uint32_t id)
+{
+    return st->zones[id].name;
+}
+
+static const char *set_name_of(const struct store *st, uint32_t id)
+{
+    return st->sets[id].name;
+}
+
+static const char *class_name_of(const struct store *st, uint32_t id)
+{
+    return st->classes[id].spec->name;
+}
+
 static void notify(struct store *st, enum change_reason r, enum obj_kind k, uint32_t obj,
                    uint32_t node, uint32_t a, int64_t b, const char *text)
 {
@@ -106,6 +191,7 @@ static uint32_t add_zone(struct store *st, const char *name)
         return z;
     struct zone zn = {.id = st->nzones, .name = arena_strdup(st->arena, name)};
     VEC_PUSH(st->zones, st->nzones, st->zones_cap, zn);
+    names_add(&st->zone_names, zn.id, zone_name_of, st);
     return zn.id;
 }
 
@@ -140,6 +226,7 @@ struct store *store_new(const struct scenario *scn, const int64_t *now)
             .lease_period = scn->k8s.node_lease_duration_ns / 4,
         };
         VEC_PUSH(st->nodes, st->nnodes, st->nodes_cap, n);
+        names_add(&st->node_names, n.id, node_name_of, st);
         struct zone *z = &st->zones[st->nodes[n.id].zone];
         VEC_PUSH(z->nodes, z->nnodes, z->nodes_cap, n.id);
         for (uint32_t k = 0; k < sn->ntaints; k++) {
@@ -157,6 +244,7 @@ struct store *store_new(const struct scenario *scn, const int64_t *now)
         st->classes[i].spec = &scn->storage_classes[i];
         if (scn->storage_classes[i].is_default && st->default_class == NONE_ID)
             st->default_class = i;
+        names_add(&st->class_names, i, class_name_of, st);
     }
     if (st->default_class == NONE_ID && st->nclasses > 0)
         st->default_class = 0;
@@ -177,6 +265,7 @@ struct store *store_new(const struct scenario *scn, const int64_t *now)
             if (strcmp(scn->services[k].name, ss->service_name ? ss->service_name : "") == 0)
                 s.has_service = true;
         VEC_PUSH(st->sets, st->nsets, st->sets_cap, s);
+        names_add(&st->set_names, s.id, set_name_of, st);
     }
     return st;
 }
@@ -222,42 +311,34 @@ void store_free(struct store *st)
     free(st->templates);
     free(st->classes);
     free(st->watchers);
+    free(st->node_names.slots);
+    free(st->zone_names.slots);
+    free(st->set_names.slots);
+    free(st->class_names.slots);
     arena_free(st->arena);
     free(st);
 }
 
 uint32_t store_find_node(const struct store *st, const char *name)
 {
-    for (uint32_t i = 0; i < st->nnodes; i++)
-        if (strcmp(st->nodes[i].name, name) == 0)
-            return i;
-    return NONE_ID;
+    return names_find(&st->node_names, name, strlen(name), node_name_of, st);
 }
 
 uint32_t store_find_zone(const struct store *st, const char *name)
 {
-    for (uint32_t i = 0; i < st->nzones; i++)
-        if (strcmp(st->zones[i].name, name) == 0)
-            return i;
-    return NONE_ID;
+    return names_find(&st->zone_names, name, strlen(name), zone_name_of, st);
 }
 
 uint32_t store_find_sts(const struct store *st, const char *name)
 {
-    for (uint32_t i = 0; i < st->nsets; i++)
-        if (strcmp(st->sets[i].name, name) == 0)
-            return i;
-    return NONE_ID;
+    return names_find(&st->set_names, name, strlen(name), set_name_of, st);
 }
 
 uint32_t store_find_class(const struct store *st, const char *name)
 {
     if (name == NULL)
         return st->default_class;
-    for (uint32_t i = 0; i < st->nclasses; i++)
-        if (strcmp(st->classes[i].spec->name, name) == 0)
-            return i;
-    return NONE_ID;
+    return names_find(&st->class_names, name, strlen(name), class_name_of, st);
 }
 
 /* Split "<set>-<ordinal>"; the ordinal is the trailing digits (upstream getParentNameAndOrdinal). */
@@ -280,10 +361,8 @@ uint32_t store_pod_by_name(const struct store *st, const char *name)
     int32_t ordinal;
     if (!split_pod_name(name, &set_len, &ordinal))
         return NONE_ID;
-    for (uint32_t i = 0; i < st->nsets; i++)
-        if (strlen(st->sets[i].name) == set_len && strncmp(st->sets[i].name, name, set_len) == 0)
-            return store_sts_pod(st, i, ordinal);
-    return NONE_ID;
+    uint32_t sts = names_find(&st->set_names, name, set_len, set_name_of, st);
+    return sts == NONE_ID ? NONE_ID : store_sts_pod(st, sts, ordinal);
 }
 
 uint32_t store_sts_pod(const struct store *st, uint32_t sts, int32_t ordinal)

@@ -321,6 +321,13 @@ typedef void store_watch_fn(void *ctx, const struct change *c);
 
 /* --- The store ---------------------------------------------------------------------- */
 
+/* A name index: open addressing (linear probing) over object ids, NONE_ID for empty. */
+struct store_names {
+    uint32_t *slots;
+    uint32_t cap; /* a power of two, or 0 */
+    uint32_t used;
+};
+
 struct store {
     const struct scenario *scn;
     const int64_t *now; /* the engine clock */
@@ -355,6 +362,10 @@ struct store {
         void *ctx;
     } *watchers;
     uint32_t nwatchers, watchers_cap;
+
+    /* Indexes behind store_find_* and store_pod_by_name, so that a lookup by name costs
+     * the same with 5 nodes or 50,000. */
+    struct store_names node_names, zone_names, set_names, class_names;
 };
 
 /* Build the store from a scenario: nodes, zones, storage classes and StatefulSets (no

@@ -8,6 +8,18 @@
 #include "controllers/faults.h"
 #include "util/util.h"
 
+/* Private indexes, so that no change costs more than the objects it names: the identity
+ * and incarnation of each pod id, and the Ready count behind fullReadySeconds. */
+struct history_index {
+    uint32_t *pod_ident; /* [pod]: identity index, NONE_ID before the pod was seen */
+    uint32_t *pod_inc;   /* [pod]: its incarnation's index in the identity */
+    size_t pods_cap;
+    int32_t *set_ready;  /* [set]: ordinals in [start, start + replicas) with a Ready pod */
+    uint32_t incomplete; /* sets with set_ready below replicas */
+};
+
+static struct history_index *hx(const struct history *h);
+
 static uint32_t identity_index(struct history *h, uint32_t sts, int32_t ordinal, bool create)
 {
     uint32_t len = h->id_index_len[sts];
@@ -38,17 +50,34 @@ static uint32_t identity_index(struct history *h, uint32_t sts, int32_t ordinal,
 
 static struct identity *identity_of_pod(struct history *h, uint32_t pod)
 {
-    const struct pod *p = &h->sim->store->pods[pod];
-    uint32_t idx = identity_index(h, p->sts, p->ordinal, false);
-    return idx == NONE_ID ? NULL : &h->ids[idx];
+    const struct history_index *x = hx(h);
+    if (pod >= x->pods_cap || x->pod_ident[pod] == NONE_ID)
+        return NULL;
+    return &h->ids[x->pod_ident[pod]];
 }
 
-static struct incarnation *incarnation_of(struct identity *id, uint32_t pod)
+static struct incarnation *incarnation_of(struct history *h, struct identity *id, uint32_t pod)
 {
-    for (uint32_t i = id->nincs; i-- > 0;)
-        if (id->incs[i].pod == pod)
-            return &id->incs[i];
-    return NULL;
+    const struct history_index *x = hx(h);
+    if (pod >= x->pods_cap || x->pod_ident[pod] == NONE_ID)
+        return NULL;
+    return &id->incs[x->pod_inc[pod]];
+}
+
+static void index_pod(struct history *h, uint32_t pod, uint32_t ident, uint32_t inc)
+{
+    struct history_index *x = hx(h);
+    if (pod >= x->pods_cap) {
+        size_t old = x->pods_cap, cap = old;
+        grow_array((void **)&x->pod_ident, &cap, (size_t)pod + 1, sizeof *x->pod_ident);
+        cap = old;
+        grow_array((void **)&x->pod_inc, &cap, (size_t)pod + 1, sizeof *x->pod_inc);
+        for (size_t i = old; i < cap; i++)
+            x->pod_ident[i] = NONE_ID;
+        x->pods_cap = cap;
+    }
+    x->pod_ident[pod] = ident;
+    x->pod_inc[pod] = inc;
 }
 
 /* Serving: one incarnation has live containers and the API shows it Ready. */
@@ -74,21 +103,53 @@ static void update_serving(struct history *h, struct identity *id, int64_t now)
     }
 }
 
+/* fullReadySeconds: the first Ready change after which every set has a Ready pod at every
+ * ordinal of [start, start + replicas). Counted per set from the changes, so that a Ready
+ * pod does not cost a look at every set. */
+static bool in_range(const struct statefulset *set, int32_t ordinal)
+{
+    int32_t start = set->spec->ordinals_start;
+    return ordinal >= start && ordinal - start < set->replicas;
+}
+
+static void set_ready_add(struct history *h, uint32_t sts, int32_t delta)
+{
+    struct history_index *x = hx(h);
+    int32_t replicas = h->sim->store->sets[sts].replicas;
+    bool was = x->set_ready[sts] >= replicas;
+    x->set_ready[sts] += delta;
+    bool is = x->set_ready[sts] >= replicas;
+    if (was && !is)
+        x->incomplete++;
+    else if (!was && is)
+        x->incomplete--;
+}
+
+/* After a scale: count the set again (a new range, and its own replicas to compare with). */
+static void set_ready_recount(struct history *h, uint32_t sts, int32_t old_replicas)
+{
+    struct history_index *x = hx(h);
+    const struct store *st = h->sim->store;
+    const struct statefulset *set = &st->sets[sts];
+    bool was = x->set_ready[sts] >= old_replicas;
+    int32_t n = 0;
+    int32_t start = set->spec->ordinals_start;
+    for (int32_t o = start; o - start < set->replicas; o++) {
+        uint32_t pid = store_sts_pod(st, sts, o);
+        n += pid != NONE_ID && st->pods[pid].ready;
+    }
+    x->set_ready[sts] = n;
+    bool is = n >= set->replicas;
+    if (was && !is)
+        x->incomplete++;
+    else if (!was && is)
+        x->incomplete--;
+}
+
 static void check_full_ready(struct history *h, int64_t now)
 {
-    if (h->full_ready != TIME_NEVER)
-        return;
-    const struct store *st = h->sim->store;
-    for (uint32_t s = 0; s < st->nsets; s++) {
-        const struct statefulset *set = &st->sets[s];
-        int32_t start = set->spec->ordinals_start;
-        for (int32_t o = start; o < start + set->replicas; o++) {
-            uint32_t pid = store_sts_pod(st, s, o);
-            if (pid == NONE_ID || !st->pods[pid].ready)
-                return;
-        }
-    }
-    h->full_ready = now;
+    if (h->full_ready == TIME_NEVER && hx(h)->incomplete == 0)
+        h->full_ready = now;
 }
 
 static struct claim_history *claim_of(struct history *h, uint32_t pvc)
@@ -138,6 +199,10 @@ static void on_change(void *ctx, const struct change *c)
             on_attach(h, c, c->reason == CH_ATTACH_DONE);
         return;
     }
+    if (c->kind == KIND_STS && c->reason == CH_STS_SCALED) {
+        set_ready_recount(h, c->obj, (int32_t)c->a);
+        return;
+    }
     if (c->kind != KIND_POD)
         return;
     const struct pod *p = &h->sim->store->pods[c->obj];
@@ -156,12 +221,20 @@ static void on_change(void *ctx, const struct change *c)
         };
         struct identity *id = &h->ids[idx];
         VEC_PUSH(id->incs, id->nincs, id->incs_cap, inc);
+        index_pod(h, c->obj, idx, id->nincs - 1);
         return;
     }
     struct identity *id = identity_of_pod(h, c->obj);
-    struct incarnation *inc = id ? incarnation_of(id, c->obj) : NULL;
+    struct incarnation *inc = id ? incarnation_of(h, id, c->obj) : NULL;
     if (inc == NULL)
         return;
+    /* The Ready count of fullReadySeconds (a gone pod keeps its last Ready flag). */
+    bool gone = c->reason == CH_POD_GONE || c->reason == CH_POD_FORCE_DELETED;
+    int32_t delta = c->reason == CH_POD_READY                             ? 1
+                    : c->reason == CH_POD_NOT_READY || (gone && p->ready) ? -1
+                                                                          : 0;
+    if (delta != 0 && in_range(&h->sim->store->sets[p->sts], p->ordinal))
+        set_ready_add(h, p->sts, delta);
     switch (c->reason) {
     case CH_POD_SCHEDULED:
         inc->scheduled = c->time;
@@ -198,15 +271,31 @@ static void on_change(void *ctx, const struct change *c)
     }
 }
 
+/* The history and its private indexes in one allocation (history.h stays as it is). */
+struct history_box {
+    struct history h;
+    struct history_index x;
+};
+
+static struct history_index *hx(const struct history *h)
+{
+    return &((struct history_box *)(void *)h)->x;
+}
+
 struct history *history_new(struct sim *sim)
 {
-    struct history *h = xcalloc(1, sizeof *h);
+    struct history_box *box = xcalloc(1, sizeof *box);
+    struct history *h = &box->h;
     h->sim = sim;
     h->arena = arena_new();
     h->full_ready = TIME_NEVER;
     uint32_t nsets = sim->store->nsets;
     h->id_index = xcalloc(nsets ? nsets : 1, sizeof *h->id_index);
     h->id_index_len = xcalloc(nsets ? nsets : 1, sizeof *h->id_index_len);
+    struct history_index *x = &box->x;
+    x->set_ready = xcalloc(nsets ? nsets : 1, sizeof *x->set_ready);
+    for (uint32_t s = 0; s < nsets; s++)
+        x->incomplete += sim->store->sets[s].replicas > 0;
     store_watch(sim->store, on_change, h);
     return h;
 }
@@ -229,6 +318,10 @@ void history_free(struct history *h)
     free(h->claims);
     free(h->violations);
     arena_free(h->arena);
+    struct history_index *x = hx(h);
+    free(x->pod_ident);
+    free(x->pod_inc);
+    free(x->set_ready);
     free(h);
 }
 

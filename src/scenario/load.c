@@ -236,6 +236,10 @@ void scenario_free(struct scenario *s)
     }
     free(s->nodes);
     for (uint32_t i = 0; i < s->nstatefulsets; i++) {
+        /* Copies made by sssim.io/copies share the arrays of the set before them. */
+        if (i > 0 && s->statefulsets[i].template_.containers != NULL &&
+            s->statefulsets[i].template_.containers == s->statefulsets[i - 1].template_.containers)
+            continue;
         free(s->statefulsets[i].selector);
         free_template(&s->statefulsets[i].template_);
         free(s->statefulsets[i].claims);

@@ -34,6 +34,9 @@ static bool parse_ordinal(const char *p, int32_t *out)
 int scn_find_pod(const struct scenario *s, const char *pod, uint32_t *set, int32_t *ordinal,
                  char *why, size_t why_size)
 {
+    /* A set whose name is a prefix of another's ("db" and "db-1", as sssim.io/copies
+     * makes) does not own "db-1-0": keep looking for the set the ordinal fits. */
+    bool failed = false;
     for (uint32_t i = 0; i < s->nstatefulsets; i++) {
         const struct scn_statefulset *ss = &s->statefulsets[i];
         size_t n = strlen(ss->name);
@@ -41,8 +44,10 @@ int scn_find_pod(const struct scenario *s, const char *pod, uint32_t *set, int32
             continue;
         int32_t ord;
         if (!parse_ordinal(pod + n + 1, &ord)) {
-            snprintf(why, why_size, "the ordinal \"%s\" is not a number", pod + n + 1);
-            return -1;
+            if (!failed)
+                snprintf(why, why_size, "the ordinal \"%s\" is not a number", pod + n + 1);
+            failed = true;
+            continue;
         }
         if (ord < ss->ordinals_start) {
             snprintf(why, why_size, "ordinal %d is below ordinals.start %d of %s", ord,
@@ -53,6 +58,8 @@ int scn_find_pod(const struct scenario *s, const char *pod, uint32_t *set, int32
         *ordinal = ord;
         return 0;
     }
+    if (failed)
+        return -1;
     const char *dash = strrchr(pod, '-');
     if (dash == NULL || dash == pod)
         snprintf(why, why_size, "not of the form <statefulset>-<ordinal>");

@@ -3,6 +3,7 @@
  * StatefulSets are read in parse_statefulset.c. */
 #include "scenario/scenario_internal.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -349,6 +350,171 @@ static void check_services(struct scn_ctx *c)
     }
 }
 
+/* --- Copies of a StatefulSet (sssim.io/copies) ----------------------------------------- */
+
+/* sssim's one extension of the format: annotations on a StatefulSet that stand for many
+ * StatefulSets, so that a scenario of a large cluster stays a small file. They are read
+ * here rather than by the StatefulSet parser because they change the number of sets, which
+ * only the loop over objects may do. */
+#define COPIES_KEY "sssim.io/copies"
+#define CYCLE_KEY "sssim.io/replicas-cycle"
+#define SCN_MAX_COPIES 100000
+#define SCN_MAX_SETS 1000000
+
+/* metadata.annotations[key] of an object, already checked to be a map of strings. */
+static const char *annotation(const cJSON *obj, const char *key)
+{
+    const cJSON *a = scn_field(scn_field(obj, "metadata"), "annotations");
+    const cJSON *v = cJSON_IsObject(a) ? scn_field(a, key) : NULL;
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* A canonical decimal (no sign, no leading zero) from 0 to max, ending at *end. */
+static bool parse_count(const char *p, const char **end, int64_t max, int64_t *out)
+{
+    size_t n = strspn(p, "0123456789");
+    if (n == 0 || n > 9 || (p[0] == '0' && n > 1))
+        return false;
+    int64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (p[i] - '0');
+    if (v > max)
+        return false;
+    *out = v;
+    *end = p + n;
+    return true;
+}
+
+/* "1,2,3" into a malloc'd array of replica counts; false on any other text. */
+static bool parse_cycle(const char *text, int32_t **out, uint32_t *n)
+{
+    int32_t *v = NULL;
+    uint32_t len = 0;
+    size_t cap = 0;
+    const char *p = text;
+    for (;;) {
+        int64_t x;
+        if (!parse_count(p, &p, SCN_MAX_REPLICAS, &x) || len >= SCN_MAX_COPIES) {
+            free(v);
+            return false;
+        }
+        grow_array((void **)&v, &cap, len + 1, sizeof *v);
+        v[len++] = (int32_t)x;
+        if (*p == '\0')
+            break;
+        if (*p++ != ',') {
+            free(v);
+            return false;
+        }
+    }
+    *out = v;
+    *n = len;
+    return true;
+}
+
+/* "<base>-<i>" with a canonical i below n: the name of one of n copies of base. */
+static bool is_copy_name(const char *name, const char *base, int64_t n)
+{
+    size_t bn = strlen(base);
+    const char *end;
+    int64_t i;
+    return strncmp(name, base, bn) == 0 && name[bn] == '-' &&
+           parse_count(name + bn + 1, &end, INT32_MAX, &i) && *end == '\0' && i < n;
+}
+
+/* The set just parsed (the last one) has sssim.io/copies: N: replace it by N copies named
+ * <name>-0 ... <name>-(N-1), each with its own replicas when sssim.io/replicas-cycle is
+ * given. The copies share the parsed spec's arrays (scenario_free frees them once). The
+ * arrays of sets and of their object indexes grow here, when no part of the loader holds a
+ * pointer into them. */
+static int expand_copies(struct scn_ctx *c, const cJSON *obj, const char *path, size_t *cap,
+                         uint32_t **sts_object)
+{
+    struct scenario *s = c->s;
+    const char *copies_text = annotation(obj, COPIES_KEY);
+    const char *cycle_text = annotation(obj, CYCLE_KEY);
+    char mpath[JP_MAX], apath[JP_MAX], cpath[JP_MAX], ypath[JP_MAX], npath[JP_MAX];
+    jp_key(mpath, path, "metadata");
+    jp_key(apath, mpath, "annotations");
+    jp_key(cpath, apath, COPIES_KEY);
+    jp_key(ypath, apath, CYCLE_KEY);
+    jp_key(npath, mpath, "name");
+    if (copies_text == NULL) {
+        if (cycle_text != NULL)
+            return scn_fail(c, ypath, "sssim.io/replicas-cycle only next to sssim.io/copies",
+                            "no sssim.io/copies annotation");
+        return 0;
+    }
+    const char *end;
+    int64_t ncopies;
+    if (!parse_count(copies_text, &end, SCN_MAX_COPIES, &ncopies) || *end != '\0' || ncopies < 1)
+        return scn_fail(c, cpath, "a number of copies from 1 to 100000 in a string such as \"20\"",
+                        "\"%s\"", copies_text);
+    int32_t *cycle = NULL;
+    uint32_t ncycle = 0;
+    if (cycle_text != NULL && !parse_cycle(cycle_text, &cycle, &ncycle))
+        return scn_fail(c, ypath,
+                        "replica counts from 0 to 1000000 separated by commas, such as "
+                        "\"1,2,3\"",
+                        "\"%s\"", cycle_text);
+
+    uint32_t base_index = s->nstatefulsets - 1;
+    struct scn_statefulset base = s->statefulsets[base_index];
+    const char *base_name = base.name;
+    int rc = 0;
+    /* The longest name and the most replicas bound every copy's names. */
+    int32_t most = base.replicas;
+    for (uint32_t k = 0; k < ncycle; k++)
+        if (cycle[k] > most)
+            most = cycle[k];
+    char last[128];
+    int len = snprintf(last, sizeof last, "%s-%" PRId64, base_name, ncopies - 1);
+    if (len > 63) {
+        rc = scn_fail(c, cpath, "copies whose names <name>-<i> fit in 63 characters",
+                      "\"%s\" of %d characters", last, len);
+        goto out_free_cycle;
+    }
+    struct scn_statefulset longest = base;
+    longest.name = last;
+    int64_t highest = (int64_t)base.ordinals_start + (most > 0 ? most - 1 : 0);
+    if ((rc = scn_check_pod_names(c, &longest, highest, cpath)) < 0)
+        goto out_free_cycle;
+    /* Earlier sets may already use a copy's name; later ones are checked as they come. */
+    for (uint32_t k = 0; k < base_index; k++) {
+        if (is_copy_name(s->statefulsets[k].name, base_name, ncopies)) {
+            rc = scn_fail(c, npath, "a StatefulSet name used once",
+                          "\"%s\" a second time (a copy made by sssim.io/copies)",
+                          s->statefulsets[k].name);
+            goto out_free_cycle;
+        }
+    }
+    size_t need = (size_t)base_index + (size_t)ncopies;
+    if (need > SCN_MAX_SETS) {
+        rc = scn_fail(c, cpath, "at most 1000000 StatefulSets in all", "%zu", need);
+        goto out_free_cycle;
+    }
+    if (need > *cap) {
+        size_t old = *cap;
+        *cap = need;
+        s->statefulsets = xrealloc(s->statefulsets, *cap * sizeof *s->statefulsets);
+        memset(s->statefulsets + old, 0, (*cap - old) * sizeof *s->statefulsets);
+        *sts_object = xrealloc(*sts_object, (*cap + 1) * sizeof **sts_object);
+    }
+    uint32_t object = (*sts_object)[base_index];
+    for (uint32_t k = 0; k < (uint32_t)ncopies; k++) {
+        struct scn_statefulset *ss = &s->statefulsets[base_index + k];
+        *ss = base;
+        ss->name = arena_printf(s->arena, "%s-%" PRIu32, base_name, k);
+        if (ncycle > 0)
+            ss->replicas = cycle[k % ncycle];
+        (*sts_object)[base_index + k] = object;
+    }
+    s->nstatefulsets = (uint32_t)need;
+out_free_cycle:
+    free(cycle);
+    return rc;
+}
+
 /* --- objects[] ------------------------------------------------------------------------ */
 
 int scn_parse_objects(struct scn_ctx *c, const cJSON *root)
@@ -364,6 +530,7 @@ int scn_parse_objects(struct scn_ctx *c, const cJSON *root)
     s->services = n ? xcalloc(n, sizeof *s->services) : NULL;
     s->storage_classes = xcalloc(n + 1, sizeof *s->storage_classes);
     uint32_t *sts_object = xcalloc(n + 1, sizeof *sts_object);
+    size_t sets_cap = n;
     char path[JP_MAX];
     size_t i = 0;
     int rc = 0;
@@ -406,6 +573,8 @@ int scn_parse_objects(struct scn_ctx *c, const cJSON *root)
         if (k == 0) {
             sts_object[s->nstatefulsets] = (uint32_t)i;
             rc = scn_parse_statefulset(c, o, path);
+            if (rc == 0)
+                rc = expand_copies(c, o, path, &sets_cap, &sts_object);
         } else if (k == 1) {
             rc = parse_service(c, o, path);
         } else {

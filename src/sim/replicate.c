@@ -1,16 +1,24 @@
 /* Independent replications of one scenario on J threads. */
 #include "sim/replicate.h"
 
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "sim/runner.h"
 #include "observe/summary.h"
 #include "util/util.h"
+
+/* After config.h, which says whether this build has MPI. */
+#if SSSIM_HAVE_MPI
+#include <mpi.h>
+#endif
 
 const char *const rep_fig_names[FIG_COUNT] = {
     [FIG_RECOVERY] = "recoverySeconds",
@@ -22,12 +30,15 @@ const char *const rep_fig_names[FIG_COUNT] = {
     [FIG_MULTI_ATTACH_WAIT] = "multiAttachWaitSeconds",
 };
 
+/* The replications a process runs: k = first + i * stride for i < count (all of them,
+ * or one MPI rank's share). */
 struct work {
     const struct scenario *scn;
     const struct sim_options *base;
     uint64_t base_seed;
     struct replications *out;
-    atomic_size_t next;
+    size_t first, stride, count;
+    atomic_size_t next; /* the next i */
     atomic_size_t done;
 };
 
@@ -60,10 +71,10 @@ static void *worker(void *arg)
 {
     struct work *w = arg;
     for (;;) {
-        size_t k = atomic_fetch_add(&w->next, 1);
-        if (k >= w->out->n)
+        size_t i = atomic_fetch_add(&w->next, 1);
+        if (i >= w->count)
             return NULL;
-        run_one(w, k);
+        run_one(w, w->first + i * w->stride);
         atomic_fetch_add(&w->done, 1);
     }
 }
@@ -83,8 +94,7 @@ unsigned replicate_default_jobs(void)
     return n > 0 ? (unsigned)n : 1;
 }
 
-void replicate(const struct scenario *scn, const struct sim_options *base, size_t n,
-               unsigned jobs, bool progress, struct replications *out)
+static void replications_alloc(const struct scenario *scn, size_t n, struct replications *out)
 {
     *out = (struct replications){.scn = scn, .n = n};
     out->seeds = xcalloc(n, sizeof *out->seeds);
@@ -94,12 +104,23 @@ void replicate(const struct scenario *scn, const struct sim_options *base, size_
     out->unexpected = xcalloc(n, sizeof *out->unexpected);
     out->events = xcalloc(n, sizeof *out->events);
     out->hit_cap = xcalloc(n, sizeof *out->hit_cap);
+}
+
+/* Run the replications first, first + stride, ... (count of them) on `jobs` threads. */
+static void run_share(const struct scenario *scn, const struct sim_options *base, size_t first,
+                      size_t stride, size_t count, unsigned jobs, bool progress,
+                      struct replications *out)
+{
     struct work w = {
         .scn = scn,
         .base = base,
         .base_seed = base->has_seed ? base->seed : scn->seed,
         .out = out,
+        .first = first,
+        .stride = stride,
+        .count = count,
     };
+    size_t n = count;
     atomic_init(&w.next, 0);
     atomic_init(&w.done, 0);
     if (jobs == 0)
@@ -113,10 +134,10 @@ void replicate(const struct scenario *scn, const struct sim_options *base, size_
             started++;
     /* The calling thread works too; it also draws the bar between replications. */
     for (;;) {
-        size_t k = atomic_fetch_add(&w.next, 1);
-        if (k >= n)
+        size_t i = atomic_fetch_add(&w.next, 1);
+        if (i >= n)
             break;
-        run_one(&w, k);
+        run_one(&w, first + i * stride);
         size_t done = atomic_fetch_add(&w.done, 1) + 1;
         if (progress && (done % 64 == 0 || done == n))
             draw_progress(done, n);
@@ -129,6 +150,178 @@ void replicate(const struct scenario *scn, const struct sim_options *base, size_
     }
     free(threads);
 }
+
+void replicate(const struct scenario *scn, const struct sim_options *base, size_t n,
+               unsigned jobs, bool progress, struct replications *out)
+{
+    replications_alloc(scn, n, out);
+    run_share(scn, base, 0, 1, n, jobs, progress, out);
+}
+
+/* --- Across MPI ranks ---------------------------------------------------------------- */
+
+bool replicate_mpi_built(void)
+{
+    return SSSIM_HAVE_MPI != 0;
+}
+
+#if SSSIM_HAVE_MPI
+
+int replicate_mpi_init(void)
+{
+    int initialized = 0;
+    MPI_Initialized(&initialized);
+    if (initialized)
+        return 0;
+    /* Only the thread that called replicate_mpi talks to MPI; its workers do not. */
+    int provided;
+    return MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) == MPI_SUCCESS ? 0 : -1;
+}
+
+static bool mpi_live(void)
+{
+    int initialized = 0, finalized = 0;
+    MPI_Initialized(&initialized);
+    MPI_Finalized(&finalized);
+    return initialized && !finalized;
+}
+
+int replicate_mpi_rank(void)
+{
+    int rank = 0;
+    if (mpi_live())
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    return rank;
+}
+
+void replicate_mpi_finalize(void)
+{
+    if (mpi_live())
+        MPI_Finalize();
+}
+
+/* One replication's results as bytes. The ranks are copies of one binary on machines of
+ * one architecture (what mpirun starts), so the native layout travels as it is. */
+static size_t record_size(const struct scenario *scn)
+{
+    return 2 * sizeof(uint64_t) + sizeof(double) * (1 + (size_t)scn->nfaults * FIG_COUNT) +
+           2 * sizeof(uint32_t) + 1;
+}
+
+static unsigned char *put(unsigned char *p, const void *v, size_t n)
+{
+    memcpy(p, v, n);
+    return p + n;
+}
+
+static const unsigned char *get(const unsigned char *p, void *v, size_t n)
+{
+    memcpy(v, p, n);
+    return p + n;
+}
+
+static void pack(const struct replications *r, size_t k, unsigned char *p)
+{
+    size_t nfig = (size_t)r->scn->nfaults * FIG_COUNT;
+    p = put(p, &r->seeds[k], sizeof r->seeds[k]);
+    p = put(p, &r->events[k], sizeof r->events[k]);
+    p = put(p, &r->full_ready[k], sizeof r->full_ready[k]);
+    if (nfig)
+        p = put(p, rep_fig(r, k, 0, (enum rep_fig)0), nfig * sizeof(double));
+    p = put(p, &r->broken[k], sizeof r->broken[k]);
+    p = put(p, &r->unexpected[k], sizeof r->unexpected[k]);
+    *p = r->hit_cap[k];
+}
+
+static void unpack(struct replications *r, size_t k, const unsigned char *p)
+{
+    size_t nfig = (size_t)r->scn->nfaults * FIG_COUNT;
+    p = get(p, &r->seeds[k], sizeof r->seeds[k]);
+    p = get(p, &r->events[k], sizeof r->events[k]);
+    p = get(p, &r->full_ready[k], sizeof r->full_ready[k]);
+    if (nfig)
+        p = get(p, rep_fig(r, k, 0, (enum rep_fig)0), nfig * sizeof(double));
+    p = get(p, &r->broken[k], sizeof r->broken[k]);
+    p = get(p, &r->unexpected[k], sizeof r->unexpected[k]);
+    r->hit_cap[k] = *p != 0;
+}
+
+/* The number of replications of rank `rank`: k = rank, rank + size, ... below n. */
+static size_t share(size_t n, size_t rank, size_t size)
+{
+    return rank < n ? (n - rank + size - 1) / size : 0;
+}
+
+void replicate_mpi(const struct scenario *scn, const struct sim_options *base, size_t n,
+                   unsigned jobs, bool progress, struct replications *out)
+{
+    if (!mpi_live()) {
+        replicate(scn, base, n, jobs, progress, out);
+        return;
+    }
+    int irank, isize;
+    MPI_Comm_rank(MPI_COMM_WORLD, &irank);
+    MPI_Comm_size(MPI_COMM_WORLD, &isize);
+    size_t rank = (size_t)irank, size = (size_t)isize;
+    replications_alloc(scn, n, out);
+    /* Round robin, so that every rank gets early and late replications alike. */
+    run_share(scn, base, rank, size, share(n, rank, size), jobs, progress && rank == 0, out);
+
+    /* Allgather, so that every rank ends with the whole result (and the same exit status).
+     * MPI counts are ints: large runs go in rounds of at most `per_round` records a rank. */
+    size_t rec = record_size(scn);
+    size_t per_round = (size_t)INT_MAX / (rec * size);
+    if (per_round == 0)
+        per_round = 1;
+    size_t most = share(n, 0, size);
+    unsigned char *sendbuf = xmalloc(per_round * rec);
+    unsigned char *recvbuf = xmalloc(per_round * rec * size);
+    int *counts = xcalloc(size, sizeof *counts), *displs = xcalloc(size, sizeof *displs);
+    for (size_t from = 0; from < most; from += per_round) {
+        for (size_t r = 0; r < size; r++) {
+            size_t have = share(n, r, size);
+            size_t m = have > from ? (have - from < per_round ? have - from : per_round) : 0;
+            counts[r] = (int)(m * rec);
+            displs[r] = (int)(r * per_round * rec);
+        }
+        size_t mine = (size_t)counts[rank] / rec;
+        for (size_t i = 0; i < mine; i++)
+            pack(out, rank + (from + i) * size, sendbuf + i * rec);
+        MPI_Allgatherv(sendbuf, counts[rank], MPI_BYTE, recvbuf, counts, displs, MPI_BYTE,
+                       MPI_COMM_WORLD);
+        for (size_t r = 0; r < size; r++)
+            for (size_t i = 0; i < (size_t)counts[r] / rec; i++)
+                unpack(out, r + (from + i) * size, recvbuf + (size_t)displs[r] + i * rec);
+    }
+    free(counts);
+    free(displs);
+    free(sendbuf);
+    free(recvbuf);
+}
+
+#else /* without MPI: one process is the whole world */
+
+int replicate_mpi_init(void)
+{
+    return -1;
+}
+
+int replicate_mpi_rank(void)
+{
+    return 0;
+}
+
+void replicate_mpi_finalize(void)
+{
+}
+
+void replicate_mpi(const struct scenario *scn, const struct sim_options *base, size_t n,
+                   unsigned jobs, bool progress, struct replications *out)
+{
+    replicate(scn, base, n, jobs, progress, out);
+}
+
+#endif
 
 void replications_fini(struct replications *r)
 {

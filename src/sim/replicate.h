@@ -43,6 +43,18 @@ struct replications {
 void replicate(const struct scenario *scn, const struct sim_options *base, size_t n,
                unsigned jobs, bool progress, struct replications *out);
 void replications_fini(struct replications *r);
+
+/* The same replications split across the ranks of MPI_COMM_WORLD (builds configured with
+ * -Dmpi=enabled): rank r runs k = r, r + size, ... on `jobs` threads of its own, then every
+ * rank gathers every result, so *out is the same on all ranks and the same as replicate()
+ * gives in one process. Collective: every rank calls it with the same arguments. Without
+ * MPI, or before replicate_mpi_init, it is replicate(). Only rank 0 draws progress. */
+void replicate_mpi(const struct scenario *scn, const struct sim_options *base, size_t n,
+                   unsigned jobs, bool progress, struct replications *out);
+bool replicate_mpi_built(void);    /* configured with -Dmpi=enabled */
+int replicate_mpi_init(void);      /* MPI_Init once; 0, or -1 (no MPI, or it failed) */
+int replicate_mpi_rank(void);      /* this process's rank; 0 without MPI */
+void replicate_mpi_finalize(void); /* MPI_Finalize if initialised */
 static inline double *rep_fig(const struct replications *r, size_t k, uint32_t fault,
                               enum rep_fig f)
 {

@@ -61,7 +61,7 @@ def usage(msg):
 def markdown_files(src, only):
     if only:
         return [os.path.abspath(f) for f in only]
-    out = []
+    out = [os.path.join(src, "README.md")]
     for root, dirs, files in os.walk(os.path.join(src, "docs")):
         dirs.sort()
         out.extend(os.path.join(root, f) for f in sorted(files) if f.endswith(".md"))
