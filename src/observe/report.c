@@ -43,9 +43,23 @@ void report_build(const struct history *h, struct strbuf *o)
     if (sim->hit_event_cap)
         strbuf_printf(o, "  stopped at the event cap (maxEvents %llu)\n",
                       (unsigned long long)sim->max_events);
+    /* A cluster of many sets gets one line for all of them and detail for the first few
+     * that are not whole: a report is for reading. */
+    enum { DETAIL_SETS = 8 };
+    uint32_t whole = 0, shown = 0;
+    for (uint32_t s = 0; s < st->nsets; s++)
+        if (st->sets[s].status.ready_replicas == st->sets[s].replicas)
+            whole++;
+    if (st->nsets > DETAIL_SETS)
+        strbuf_printf(o, "\n%u StatefulSets: %u with every replica ready, %u not; details of "
+                         "the first %d that are not:\n",
+                      st->nsets, whole, st->nsets - whole, DETAIL_SETS);
     for (uint32_t s = 0; s < st->nsets; s++) {
         const struct statefulset *set = &st->sets[s];
         const struct sts_status *ss = &set->status;
+        if (st->nsets > DETAIL_SETS &&
+            (ss->ready_replicas == set->replicas || shown++ >= DETAIL_SETS))
+            continue;
         strbuf_printf(o, "\nStatefulSet %s: %d/%d ready (replicas %d, current %d, updated %d, "
                          "available %d)\n",
                       set->name, ss->ready_replicas, set->replicas, ss->replicas,
@@ -54,9 +68,9 @@ void report_build(const struct history *h, struct strbuf *o)
         if (why && why[0])
             strbuf_printf(o, "  blocked: %s\n", why);
         strbuf_printf(o, "  %-9s %-11s %-19s %12s %12s %12s %9s\n", "pod", "node", "state", "created", "ready", "deleted", "restarts");
-        for (uint32_t i = 0; i < h->nids; i++) {
-            const struct identity *id = &h->ids[i];
-            if (id->sts != s || id->nincs == 0)
+        for (uint32_t ord = 0; ord < h->id_index_len[s]; ord++) {
+            const struct identity *id = history_identity_of(h, s, (int32_t)ord);
+            if (id == NULL || id->nincs == 0)
                 continue;
             const struct incarnation *inc = &id->incs[id->nincs - 1];
             const struct pod *p = &st->pods[inc->pod];
@@ -87,8 +101,10 @@ void report_build(const struct history *h, struct strbuf *o)
         }
         if (fr->npods) {
             strbuf_puts(o, ", affected");
-            for (uint32_t k = 0; k < fr->npods; k++)
+            for (uint32_t k = 0; k < fr->npods && k < 10; k++)
                 strbuf_printf(o, " %s", st->pods[fr->pods[k]].name);
+            if (fr->npods > 10)
+                strbuf_printf(o, " and %u more", fr->npods - 10);
         }
         struct fault_figures ff;
         history_fault_figures(h, i, &ff);
