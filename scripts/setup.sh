@@ -4,6 +4,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 packages="meson ninja-build pkg-config gcc libgsl-dev libcjson-dev libcmocka-dev gnuplot-nox"
+case " $* " in
+*mpi=enabled*) packages="$packages libopenmpi-dev openmpi-bin" ;;
+esac
 missing=""
 for p in $packages; do
     dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -309,7 +309,29 @@ static const struct scn_field k8s_fields[] = {
     {NULL, FIELD_USED},
 };
 
-/* "1.31", "v1.31" or "1.31.4" -> minor 31 (only 1.26 to 1.36 are modelled). */
+/* The modelled Kubernetes versions, 1.26 to 1.36, by minor. */
+#define MINOR_FIRST 26
+#define MINOR_DEFAULT 34
+static const char *const version_names[] = {"1.26", "1.27", "1.28", "1.29", "1.30", "1.31",
+                                            "1.32", "1.33", "1.34", "1.35", "1.36"};
+
+/* "1.31", "v1.31" or "1.31.4" -> minor 31; -1 for anything else or a version not modelled. */
+static int version_minor(const char *p)
+{
+    if (*p == 'v')
+        p++;
+    char *end = NULL;
+    long m = -1;
+    if (strncmp(p, "1.", 2) == 0 && p[2] >= '0' && p[2] <= '9')
+        m = strtol(p + 2, &end, 10);
+    bool patch_ok =
+        end != NULL && (*end == '\0' || (*end == '.' && end[1] >= '0' && end[1] <= '9' &&
+                                         strspn(end + 1, "0123456789") == strlen(end + 1)));
+    if (m < MINOR_FIRST || m >= MINOR_FIRST + (long)ARRAY_LEN(version_names) || !patch_ok)
+        return -1;
+    return (int)m;
+}
+
 static int parse_version(struct scn_ctx *c, const cJSON *k, int *minor)
 {
     const cJSON *v = scn_field(k, "version");
@@ -321,21 +343,12 @@ static int parse_version(struct scn_ctx *c, const cJSON *k, int *minor)
                               "a version string such as \"1.31\" (a JSON number cannot tell "
                               "1.3 from 1.30)",
                               v);
-    if (!cJSON_IsString(v) || v->valuestring == NULL)
+    int m = -1;
+    if (cJSON_IsString(v) && v->valuestring != NULL)
+        m = version_minor(v->valuestring);
+    if (m < 0)
         return scn_fail_value(c, "$.kubernetes.version", expected, v);
-    const char *p = v->valuestring;
-    if (*p == 'v')
-        p++;
-    char *end = NULL;
-    long m = -1;
-    if (strncmp(p, "1.", 2) == 0 && p[2] >= '0' && p[2] <= '9')
-        m = strtol(p + 2, &end, 10);
-    bool patch_ok =
-        end != NULL && (*end == '\0' || (*end == '.' && end[1] >= '0' && end[1] <= '9' &&
-                                         strspn(end + 1, "0123456789") == strlen(end + 1)));
-    if (m < 26 || m > 36 || !patch_ok)
-        return scn_fail_value(c, "$.kubernetes.version", expected, v);
-    *minor = (int)m;
+    *minor = m;
     return 0;
 }
 
@@ -367,8 +380,10 @@ static int parse_gates(struct scn_ctx *c, const cJSON *k, struct scn_kubernetes 
                : 0;
 }
 
+/* The one place of the Kubernetes defaults: those of version 1.<minor>, a modelled one. */
 static void kubernetes_defaults(struct scn_kubernetes *k, int minor)
 {
+    k->version = version_names[minor - MINOR_FIRST];
     /* Kubernetes v1.32 raised the default node-monitor-grace-period from 40 s to 50 s. */
     k->node_monitor_grace_ns = SEC(minor < 32 ? 40 : 50);
     k->node_monitor_period_ns = SEC(5);
@@ -398,11 +413,21 @@ static void kubernetes_defaults(struct scn_kubernetes *k, int minor)
     k->taint_eviction_broken = false;
 }
 
+void scenario_kubernetes_defaults(struct scn_kubernetes *k, const char *version)
+{
+    int minor = version == NULL ? MINOR_DEFAULT : version_minor(version);
+    if (minor < 0) {
+        fprintf(stderr, "scenario_kubernetes_defaults: version \"%s\" is not modelled\n", version);
+        abort();
+    }
+    kubernetes_defaults(k, minor);
+}
+
 int scn_parse_kubernetes(struct scn_ctx *c, const cJSON *root)
 {
     struct scn_kubernetes *k = &c->s->k8s;
     const cJSON *obj = NULL;
-    int minor = 34;
+    int minor = MINOR_DEFAULT;
     int rc = scn_get_object(c, root, "kubernetes", "$", &obj);
     if (rc < 0)
         return -1;
@@ -411,7 +436,6 @@ int scn_parse_kubernetes(struct scn_ctx *c, const cJSON *root)
          parse_version(c, obj, &minor) < 0))
         return -1;
     kubernetes_defaults(k, minor);
-    k->version = arena_printf(c->s->arena, "1.%d", minor);
     if (obj == NULL)
         return 0;
     const char *p = "$.kubernetes";
@@ -475,32 +499,46 @@ int scn_parse_kubernetes(struct scn_ctx *c, const cJSON *root)
 
 /* --- Timings -------------------------------------------------------------------------- */
 
+void scenario_timing_defaults(struct scn_timings *t)
+{
+    t->watch = dist_constant(MSEC(10));
+    t->schedule = dist_constant(MSEC(50));
+    t->provision = dist_constant(SEC(2));
+    t->attach = (struct dist){.kind = DIST_LOGNORMAL, .median = SEC(8), .sigma = 0.4};
+    t->detach = (struct dist){.kind = DIST_LOGNORMAL, .median = SEC(5), .sigma = 0.4};
+    t->mount = dist_constant(SEC(1));
+    t->unmount = dist_constant(MSEC(500));
+    t->image_pull = dist_constant(SEC(3));
+    t->container_start = dist_constant(SEC(1));
+    t->app_startup = dist_constant(0);
+    t->app_shutdown = dist_constant(SEC(2));
+    t->node_boot = dist_constant(SEC(60));
+}
+
 int scn_parse_timings(struct scn_ctx *c, const cJSON *root)
 {
     struct scn_timings *t = &c->s->timings;
     const struct {
         const char *name;
         struct dist *d;
-        struct dist def;
     } table[] = {
-        {"watch", &t->watch, dist_constant(MSEC(10))},
-        {"schedule", &t->schedule, dist_constant(MSEC(50))},
-        {"provision", &t->provision, dist_constant(SEC(2))},
-        {"attach", &t->attach, {.kind = DIST_LOGNORMAL, .median = SEC(8), .sigma = 0.4}},
-        {"detach", &t->detach, {.kind = DIST_LOGNORMAL, .median = SEC(5), .sigma = 0.4}},
-        {"mount", &t->mount, dist_constant(SEC(1))},
-        {"unmount", &t->unmount, dist_constant(MSEC(500))},
-        {"imagePull", &t->image_pull, dist_constant(SEC(3))},
-        {"containerStart", &t->container_start, dist_constant(SEC(1))},
-        {"appStartup", &t->app_startup, dist_constant(0)},
-        {"appShutdown", &t->app_shutdown, dist_constant(SEC(2))},
-        {"nodeBoot", &t->node_boot, dist_constant(SEC(60))},
+        {"watch", &t->watch},
+        {"schedule", &t->schedule},
+        {"provision", &t->provision},
+        {"attach", &t->attach},
+        {"detach", &t->detach},
+        {"mount", &t->mount},
+        {"unmount", &t->unmount},
+        {"imagePull", &t->image_pull},
+        {"containerStart", &t->container_start},
+        {"appStartup", &t->app_startup},
+        {"appShutdown", &t->app_shutdown},
+        {"nodeBoot", &t->node_boot},
     };
+    scenario_timing_defaults(t);
     struct scn_field fields[ARRAY_LEN(table) + 1];
-    for (size_t i = 0; i < ARRAY_LEN(table); i++) {
-        *table[i].d = table[i].def;
+    for (size_t i = 0; i < ARRAY_LEN(table); i++)
         fields[i] = (struct scn_field){table[i].name, FIELD_USED};
-    }
     fields[ARRAY_LEN(table)] = (struct scn_field){NULL, FIELD_USED};
     const cJSON *obj = NULL;
     int rc = scn_get_object(c, root, "timings", "$", &obj);

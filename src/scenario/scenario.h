@@ -215,6 +215,11 @@ struct scn_timings {
     struct dist node_boot;       /* 60 s: nodeRecover boot time */
 };
 
+/* Fill k with the upstream defaults of version (a string the loader accepts; NULL: "1.34"). */
+void scenario_kubernetes_defaults(struct scn_kubernetes *k, const char *version);
+/* Fill t with the default latencies of the timings block (the loader's). */
+void scenario_timing_defaults(struct scn_timings *t);
+
 struct scenario {
     struct arena *arena; /* owns every string below */
     const char *file;

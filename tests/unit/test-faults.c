@@ -17,216 +17,35 @@
 #include "sim/sim.h"
 #include "util/util.h"
 
-#define MAX_NODES 8
+#include "fixture.h"
 
-/* --- Fixture: a hand-built scenario with every upstream default set explicitly -------- */
-
-struct fixture {
-    struct scenario scn;
-    struct scn_node nodes[MAX_NODES];
-    struct kv labels[1];
-    struct scn_statefulset set;
-    struct scn_container container;
-    struct sim *sim;
-    struct change_log *log;
-};
-
-static void k8s_defaults(struct scn_kubernetes *k)
-{
-    k->version = "1.34";
-    k->node_monitor_grace_ns = SEC(50);
-    k->node_monitor_period_ns = SEC(5);
-    k->node_startup_grace_ns = SEC(60);
-    k->node_lease_duration_ns = SEC(40);
-    k->node_status_update_ns = SEC(10);
-    k->not_ready_toleration_s = 300;
-    k->unreachable_toleration_s = 300;
-    k->node_eviction_rate = 0.1;
-    k->secondary_node_eviction_rate = 0.01;
-    k->unhealthy_zone_threshold = 0.55;
-    k->large_cluster_size_threshold = 50;
-    k->pod_gc_period_ns = SEC(20);
-    k->pod_gc_quarantine_ns = SEC(40);
-    k->pod_gc_terminated_threshold = 12500;
-    k->ad_reconciler_period_ns = MSEC(100);
-    k->max_wait_for_unmount_ns = SEC(360);
-    k->disable_force_detach_on_timeout = false;
-    k->shutdown_grace_ns = 0;
-    k->shutdown_grace_critical_ns = 0;
-    k->crashloop_initial_ns = SEC(10);
-    k->crashloop_max_ns = SEC(300);
-    k->sched_initial_backoff_ns = SEC(1);
-    k->sched_max_backoff_ns = SEC(10);
-    k->sched_unschedulable_flush_ns = SEC(300);
-    k->gate_max_unavailable_statefulset = false;
-    k->taint_eviction_broken = false;
-}
-
-static void timing_defaults(struct scn_timings *t)
-{
-    t->watch = dist_constant(MSEC(10));
-    t->schedule = dist_constant(MSEC(50));
-    t->provision = dist_constant(SEC(2));
-    t->attach = (struct dist){.kind = DIST_LOGNORMAL, .median = SEC(8), .sigma = 0.4};
-    t->detach = (struct dist){.kind = DIST_LOGNORMAL, .median = SEC(5), .sigma = 0.4};
-    t->mount = dist_constant(SEC(1));
-    t->unmount = dist_constant(MSEC(500));
-    t->image_pull = dist_constant(SEC(3));
-    t->container_start = dist_constant(SEC(1));
-    t->app_startup = dist_constant(0);
-    t->app_shutdown = dist_constant(SEC(2));
-    t->node_boot = dist_constant(SEC(60));
-}
-
-static const char *const NODE_NAMES[MAX_NODES] = {"node-a", "node-b", "node-c", "node-d",
-                                                  "node-e", "node-f", "node-g", "node-h"};
-
-/* n nodes; zones[i] is node i's zone. One StatefulSet "web" (no pods yet). */
-static void fixture_init(struct fixture *fx, uint32_t n, const char *const *zones)
-{
-    memset(fx, 0, sizeof *fx);
-    struct scenario *s = &fx->scn;
-    s->name = "faults";
-    s->seed = 7;
-    s->until = SEC(2400);
-    s->max_events = 50000000;
-    k8s_defaults(&s->k8s);
-    timing_defaults(&s->timings);
-    for (uint32_t i = 0; i < n; i++) {
-        fx->nodes[i].name = NODE_NAMES[i];
-        fx->nodes[i].zone = zones[i];
-        fx->nodes[i].allocatable = (struct resources){4000, INT64_C(16) << 30, 110};
-    }
-    s->nodes = fx->nodes;
-    s->nnodes = n;
-    fx->container = (struct scn_container){.name = "web", .image = "nginx"};
-    fx->set.name = "web";
-    fx->set.service_name = "web";
-    fx->set.replicas = 3;
-    fx->set.revision_history_limit = 10;
-    fx->set.template_.containers = &fx->container;
-    fx->set.template_.ncontainers = 1;
-    fx->set.template_.termination_grace_ns = SEC(30);
-    s->statefulsets = &fx->set;
-    s->nstatefulsets = 1;
-}
-
-/* --- Recording the change stream ---------------------------------------------------- */
-
-struct entry {
-    int64_t time;
-    uint64_t seq;
-    enum change_reason reason;
-    uint32_t obj, node, a;
-    int64_t b;
-    const char *key; /* taint key for Tainted / Untainted */
-    char text[96];   /* the Fault message */
-};
-
-struct change_log {
-    struct entry *e;
-    size_t n, cap;
-    const struct store *st;
-};
-
-static void record(void *ctx, const struct change *c)
-{
-    struct change_log *l = ctx;
-    struct entry e = {c->time, c->seq, c->reason, c->obj, c->node, c->a, c->b, NULL, ""};
-    if (c->reason == CH_FAULT && c->text)
-        snprintf(e.text, sizeof e.text, "%s", c->text);
-    if (c->reason == CH_NODE_TAINTED)
-        e.key = l->st->nodes[c->obj].taints[c->a].taint.key;
-    else if (c->reason == CH_NODE_UNTAINTED)
-        e.key = c->text;
-    VEC_PUSH(l->e, l->n, l->cap, e);
-}
-
-static void fixture_start(struct fixture *fx)
-{
-    fx->sim = sim_new(&fx->scn, NULL);
-    fx->log = calloc(1, sizeof *fx->log);
-    fx->log->st = fx->sim->store;
-    store_watch(fx->sim->store, record, fx->log);
-}
-
-static void fixture_fini(struct fixture *fx)
-{
-    sim_free(fx->sim);
-    free(fx->log->e);
-    free(fx->log);
-}
-
-/* Time of the first change matching, or -1. key NULL matches any; effect 0 matches any. */
-static int64_t first(const struct change_log *l, enum change_reason r, uint32_t obj,
-                     const char *key, enum taint_effect effect)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        const struct entry *e = &l->e[i];
-        if (e->reason != r || e->obj != obj)
-            continue;
-        if (key && (e->key == NULL || strcmp(e->key, key) != 0))
-            continue;
-        if (effect != EFFECT_NONE && e->b != effect)
-            continue;
-        return e->time;
-    }
-    return -1;
-}
-
-static size_t count(const struct change_log *l, enum change_reason r, const char *key,
-                    enum taint_effect effect)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < l->n; i++)
-        if (l->e[i].reason == r && (!key || (l->e[i].key && !strcmp(l->e[i].key, key))) &&
-            (effect == EFFECT_NONE || l->e[i].b == effect))
-            k++;
-    return k;
-}
+/* --- Harness ------------------------------------------------------------------------ */
 
 /* Pop events up to `until`, dispatching only the timeline's. */
 static void run_until(struct sim *sim, int64_t until)
 {
-    struct event ev;
-    while (queue_peek_time(sim->q) <= until && queue_pop(sim->q, &ev)) {
-        sim->now = ev.time;
-        if (ev.module == MOD_FAULTS)
-            faults_on_event(sim, &ev);
-    }
-    if (sim->now < until)
-        sim->now = until;
+    fixture_run_until(sim, MOD_FAULTS, faults_on_event, until);
 }
 
-static uint32_t add_pod(struct fixture *fx, int32_t ordinal, uint32_t node)
-{
-    struct store *st = fx->sim->store;
-    uint32_t pod = store_pod_create(st, 0, ordinal, NONE_ID);
-    store_pod_bind(st, pod, node);
-    store_pod_set_phase(st, pod, PHASE_RUNNING, "Running");
-    store_pod_set_ready(st, pod, true);
-    return pod;
-}
-
-static const char *const TWO_ZONES[MAX_NODES] = {"z1", "z1", "z2"};
+static const char *const TWO_ZONES[FIXTURE_MAX_NODES] = {"z1", "z1", "z2"};
 
 /* web-0 on node-a, web-1 and web-2 on node-b, web-3 not scheduled; the timeline started
  * with the faults given; trace messages on. */
 static void start_with(struct fixture *fx, struct scn_fault *faults, uint32_t nfaults)
 {
-    fixture_init(fx, 3, TWO_ZONES);
+    fixture_init(fx, "faults", 3, TWO_ZONES);
     fx->scn.faults = faults;
     fx->scn.nfaults = nfaults;
     fixture_start(fx);
     fx->sim->store->want_text = true;
-    add_pod(fx, 0, 0);
-    add_pod(fx, 1, 1);
-    add_pod(fx, 2, 1);
+    fixture_add_pod(fx, 0, 0);
+    fixture_add_pod(fx, 1, 1);
+    fixture_add_pod(fx, 2, 1);
     store_pod_create(fx->sim->store, 0, 3, NONE_ID);
     faults_start(fx->sim);
 }
 
-static const struct entry *fault_entry(const struct change_log *l, uint32_t index)
+static const struct log_entry *fault_entry(const struct change_log *l, uint32_t index)
 {
     for (size_t i = 0; i < l->n; i++)
         if (l->e[i].reason == CH_FAULT && l->e[i].obj == index)
@@ -272,7 +91,7 @@ static void fault_is_announced_before_it_acts(void **state)
     struct fixture fx;
     start_with(&fx, f, 2);
     run_until(fx.sim, SEC(100));
-    const struct entry *e = fault_entry(fx.log, 0);
+    const struct log_entry *e = fault_entry(fx.log, 0);
     assert_non_null(e);
     assert_int_equal(e->node, 1);
     assert_string_equal(e->text, "cordon node-b (hosting web-1)");
@@ -339,7 +158,7 @@ static void unresolvable_references_are_noted_without_acting(void **state)
     }
     assert_string_equal(fault_entry(fx.log, 0)->text,
                         "nodeCrash (hosting web-9): web-9 is not on any node");
-    assert_int_equal(count(fx.log, CH_FAULT, NULL, EFFECT_NONE), 7);
+    assert_int_equal(log_count(fx.log, CH_FAULT, NULL, EFFECT_NONE), 7);
     assert_int_equal(fx.sim->store->sets[0].replicas, 3);
     assert_int_equal(fx.sim->store->nodes[2].ntaints, 0);
     fixture_fini(&fx);
@@ -403,7 +222,7 @@ static void pod_delete_is_graceful_and_force_delete_is_immediate(void **state)
     assert_int_equal(st->pods[0].deletion_ts, SEC(40));
     assert_false(st->pods[0].gone);
     assert_true(st->pods[1].gone);
-    assert_int_equal(first(fx.log, CH_POD_FORCE_DELETED, 1, NULL, EFFECT_NONE), SEC(20));
+    assert_int_equal(log_first(fx.log, CH_POD_FORCE_DELETED, 1, NULL, EFFECT_NONE), SEC(20));
     assert_int_equal(faults_record(fx.sim, 1)->npods, 1);
     assert_int_equal(faults_record(fx.sim, 1)->pods[0], 1);
     assert_int_equal(faults_record(fx.sim, 1)->node, 1);
@@ -452,7 +271,7 @@ static void volume_loss_loses_the_claims_volume(void **state)
     struct scn_claim_template claim = {
         .name = "data", .access_modes = ACCESS_RWO, .storage_bytes = INT64_C(1) << 30};
     struct fixture fx;
-    fixture_init(&fx, 3, TWO_ZONES);
+    fixture_init(&fx, "faults", 3, TWO_ZONES);
     fx.set.claims = &claim;
     fx.set.nclaims = 1;
     fx.scn.faults = f;
@@ -462,8 +281,8 @@ static void volume_loss_loses_the_claims_volume(void **state)
     uint32_t pvc = store_pvc_create(st, 0, 0, 1);
     uint32_t pv = store_pv_create(st, pvc, 0);
     store_pvc_bind(st, pvc, pv);
-    add_pod(&fx, 0, 0);
-    uint32_t web1 = add_pod(&fx, 1, 1);
+    fixture_add_pod(&fx, 0, 0);
+    uint32_t web1 = fixture_add_pod(&fx, 1, 1);
     faults_start(fx.sim);
     run_until(fx.sim, SEC(20));
     assert_true(st->pvs[pv].lost);

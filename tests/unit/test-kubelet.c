@@ -59,48 +59,12 @@ static struct fixture *fixture_new(void)
                                     .allocatable = {4000, INT64_C(16) << 30, 110}};
     s->nodes = f->nodes;
     s->nnodes = 2;
-    /* scenario.h: the upstream defaults of v1.34. */
-    s->k8s = (struct scn_kubernetes){
-        .version = "1.34",
-        .node_monitor_grace_ns = SEC(50),
-        .node_monitor_period_ns = SEC(5),
-        .node_startup_grace_ns = SEC(60),
-        .node_lease_duration_ns = SEC(40),
-        .node_status_update_ns = SEC(10),
-        .not_ready_toleration_s = 300,
-        .unreachable_toleration_s = 300,
-        .node_eviction_rate = 0.1,
-        .secondary_node_eviction_rate = 0.01,
-        .unhealthy_zone_threshold = 0.55,
-        .large_cluster_size_threshold = 50,
-        .pod_gc_period_ns = SEC(20),
-        .pod_gc_quarantine_ns = SEC(40),
-        .pod_gc_terminated_threshold = 12500,
-        .ad_reconciler_period_ns = MSEC(100),
-        .max_wait_for_unmount_ns = SEC(360),
-        .shutdown_grace_ns = 0,
-        .shutdown_grace_critical_ns = 0,
-        .crashloop_initial_ns = SEC(10),
-        .crashloop_max_ns = SEC(300),
-        .sched_initial_backoff_ns = SEC(1),
-        .sched_max_backoff_ns = SEC(10),
-        .sched_unschedulable_flush_ns = SEC(300),
-    };
-    /* Constant latencies, so times can be checked exactly. */
-    s->timings = (struct scn_timings){
-        .watch = dist_constant(MSEC(10)),
-        .schedule = dist_constant(MSEC(50)),
-        .provision = dist_constant(SEC(2)),
-        .attach = dist_constant(SEC(8)),
-        .detach = dist_constant(SEC(5)),
-        .mount = dist_constant(SEC(1)),
-        .unmount = dist_constant(MSEC(500)),
-        .image_pull = dist_constant(SEC(3)),
-        .container_start = dist_constant(SEC(1)),
-        .app_startup = dist_constant(0),
-        .app_shutdown = dist_constant(SEC(2)),
-        .node_boot = dist_constant(SEC(60)),
-    };
+    /* The upstream defaults of v1.34, with constant attach and detach latencies (medians of
+     * the default distributions) so that times can be checked exactly. */
+    scenario_kubernetes_defaults(&s->k8s, NULL);
+    scenario_timing_defaults(&s->timings);
+    s->timings.attach = dist_constant(SEC(8));
+    s->timings.detach = dist_constant(SEC(5));
     f->containers[0] = (struct scn_container){.name = "app", .image = "nginx:1.27"};
     f->containers[0].readiness = (struct probe){.period_ns = SEC(10), .timeout_ns = SEC(1),
                                                 .success_threshold = 1, .failure_threshold = 3};

@@ -19,28 +19,9 @@
 #include "sim/sim.h"
 #include "util/util.h"
 
-/* --- Running a scenario with a narrator ------------------------------------------------ */
+#include "fixture.h"
 
-/* Load scenarios/<name>.json of the source tree, or skip the test without one. */
-static struct scenario *load(const char *name)
-{
-    const char *src = getenv("SSSIM_SOURCE_DIR");
-    if (src == NULL || *src == '\0') {
-        fprintf(stderr, "SSSIM_SOURCE_DIR is not set: skipped\n");
-        skip();
-    }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/scenarios/%s.json", src, name);
-    struct scn_error err;
-    memset(&err, 0, sizeof err);
-    struct scenario *scn = scenario_load(path, NULL, 0, &err);
-    if (scn == NULL) {
-        char line[1600];
-        scn_error_format(&err, line, sizeof line);
-        fail_msg("cannot load %s: %s", path, line);
-    }
-    return scn;
-}
+/* --- Running a scenario with a narrator ------------------------------------------------ */
 
 /* The story of one run, as `sssim run --explain` wires it (history, narrator, invariant
  * checker). The caller frees the result. */
@@ -64,7 +45,7 @@ static char *story_of(const struct scenario *scn, enum narr_lang lang)
 
 static char *story(const char *scenario, enum narr_lang lang)
 {
-    struct scenario *scn = load(scenario);
+    struct scenario *scn = fixture_load(scenario);
     char *text = story_of(scn, lang);
     scenario_free(scn);
     return text;
@@ -254,7 +235,7 @@ static void node_loss_in_japanese_uses_the_terms_of_the_concept_documents(void *
 static void the_story_quotes_the_scenarios_own_settings(void **state)
 {
     (void)state;
-    struct scenario *scn = load("node-loss");
+    struct scenario *scn = fixture_load("node-loss");
     scn->k8s.node_monitor_grace_ns = SEC(40);
     scn->k8s.unreachable_toleration_s = 120;
     char *s = story_of(scn, NARR_EN);
@@ -268,7 +249,7 @@ static void the_story_quotes_the_scenarios_own_settings(void **state)
 static void the_story_is_the_same_for_the_same_seed(void **state)
 {
     (void)state;
-    struct scenario *scn = load("node-loss");
+    struct scenario *scn = fixture_load("node-loss");
     char *a = story_of(scn, NARR_EN);
     char *b = story_of(scn, NARR_EN);
     assert_string_equal(a, b);

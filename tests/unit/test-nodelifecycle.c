@@ -16,185 +16,17 @@
 #include "sim/sim.h"
 #include "util/util.h"
 
-#define MAX_NODES 8
+#include "fixture.h"
 
 static const char UNREACHABLE[] = "node.kubernetes.io/unreachable";
 static const char NOT_READY[] = "node.kubernetes.io/not-ready";
 
-/* --- Fixture: a hand-built scenario with every upstream default set explicitly -------- */
-
-struct fixture {
-    struct scenario scn;
-    struct scn_node nodes[MAX_NODES];
-    struct kv labels[1];
-    struct scn_statefulset set;
-    struct scn_container container;
-    struct sim *sim;
-    struct change_log *log;
-};
-
-static void k8s_defaults(struct scn_kubernetes *k)
-{
-    k->version = "1.34";
-    k->node_monitor_grace_ns = SEC(50);
-    k->node_monitor_period_ns = SEC(5);
-    k->node_startup_grace_ns = SEC(60);
-    k->node_lease_duration_ns = SEC(40);
-    k->node_status_update_ns = SEC(10);
-    k->not_ready_toleration_s = 300;
-    k->unreachable_toleration_s = 300;
-    k->node_eviction_rate = 0.1;
-    k->secondary_node_eviction_rate = 0.01;
-    k->unhealthy_zone_threshold = 0.55;
-    k->large_cluster_size_threshold = 50;
-    k->pod_gc_period_ns = SEC(20);
-    k->pod_gc_quarantine_ns = SEC(40);
-    k->pod_gc_terminated_threshold = 12500;
-    k->ad_reconciler_period_ns = MSEC(100);
-    k->max_wait_for_unmount_ns = SEC(360);
-    k->disable_force_detach_on_timeout = false;
-    k->shutdown_grace_ns = 0;
-    k->shutdown_grace_critical_ns = 0;
-    k->crashloop_initial_ns = SEC(10);
-    k->crashloop_max_ns = SEC(300);
-    k->sched_initial_backoff_ns = SEC(1);
-    k->sched_max_backoff_ns = SEC(10);
-    k->sched_unschedulable_flush_ns = SEC(300);
-    k->gate_max_unavailable_statefulset = false;
-    k->taint_eviction_broken = false;
-}
-
-static void timing_defaults(struct scn_timings *t)
-{
-    t->watch = dist_constant(MSEC(10));
-    t->schedule = dist_constant(MSEC(50));
-    t->provision = dist_constant(SEC(2));
-    t->attach = (struct dist){.kind = DIST_LOGNORMAL, .median = SEC(8), .sigma = 0.4};
-    t->detach = (struct dist){.kind = DIST_LOGNORMAL, .median = SEC(5), .sigma = 0.4};
-    t->mount = dist_constant(SEC(1));
-    t->unmount = dist_constant(MSEC(500));
-    t->image_pull = dist_constant(SEC(3));
-    t->container_start = dist_constant(SEC(1));
-    t->app_startup = dist_constant(0);
-    t->app_shutdown = dist_constant(SEC(2));
-    t->node_boot = dist_constant(SEC(60));
-}
-
-static const char *const NODE_NAMES[MAX_NODES] = {"node-a", "node-b", "node-c", "node-d",
-                                                  "node-e", "node-f", "node-g", "node-h"};
-
-/* n nodes; zones[i] is node i's zone. One StatefulSet "web" (no pods yet). */
-static void fixture_init(struct fixture *fx, uint32_t n, const char *const *zones)
-{
-    memset(fx, 0, sizeof *fx);
-    struct scenario *s = &fx->scn;
-    s->name = "nlc";
-    s->seed = 7;
-    s->until = SEC(2400);
-    s->max_events = 50000000;
-    k8s_defaults(&s->k8s);
-    timing_defaults(&s->timings);
-    for (uint32_t i = 0; i < n; i++) {
-        fx->nodes[i].name = NODE_NAMES[i];
-        fx->nodes[i].zone = zones[i];
-        fx->nodes[i].allocatable = (struct resources){4000, INT64_C(16) << 30, 110};
-    }
-    s->nodes = fx->nodes;
-    s->nnodes = n;
-    fx->container = (struct scn_container){.name = "web", .image = "nginx"};
-    fx->set.name = "web";
-    fx->set.service_name = "web";
-    fx->set.replicas = 3;
-    fx->set.revision_history_limit = 10;
-    fx->set.template_.containers = &fx->container;
-    fx->set.template_.ncontainers = 1;
-    fx->set.template_.termination_grace_ns = SEC(30);
-    s->statefulsets = &fx->set;
-    s->nstatefulsets = 1;
-}
-
-/* --- Recording the change stream ---------------------------------------------------- */
-
-struct entry {
-    int64_t time;
-    uint64_t seq;
-    enum change_reason reason;
-    uint32_t obj, a;
-    int64_t b;
-    const char *key; /* taint key for Tainted / Untainted */
-};
-
-struct change_log {
-    struct entry *e;
-    size_t n, cap;
-    const struct store *st;
-};
-
-static void record(void *ctx, const struct change *c)
-{
-    struct change_log *l = ctx;
-    struct entry e = {c->time, c->seq, c->reason, c->obj, c->a, c->b, NULL};
-    if (c->reason == CH_NODE_TAINTED)
-        e.key = l->st->nodes[c->obj].taints[c->a].taint.key;
-    else if (c->reason == CH_NODE_UNTAINTED)
-        e.key = c->text;
-    VEC_PUSH(l->e, l->n, l->cap, e);
-}
-
-static void fixture_start(struct fixture *fx)
-{
-    fx->sim = sim_new(&fx->scn, NULL);
-    fx->log = calloc(1, sizeof *fx->log);
-    fx->log->st = fx->sim->store;
-    store_watch(fx->sim->store, record, fx->log);
-}
-
-static void fixture_fini(struct fixture *fx)
-{
-    sim_free(fx->sim);
-    free(fx->log->e);
-    free(fx->log);
-}
-
-/* Time of the first change matching, or -1. key NULL matches any; effect 0 matches any. */
-static int64_t first(const struct change_log *l, enum change_reason r, uint32_t obj,
-                     const char *key, enum taint_effect effect)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        const struct entry *e = &l->e[i];
-        if (e->reason != r || e->obj != obj)
-            continue;
-        if (key && (e->key == NULL || strcmp(e->key, key) != 0))
-            continue;
-        if (effect != EFFECT_NONE && e->b != effect)
-            continue;
-        return e->time;
-    }
-    return -1;
-}
-
-static size_t count(const struct change_log *l, enum change_reason r, const char *key,
-                    enum taint_effect effect)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < l->n; i++)
-        if (l->e[i].reason == r && (!key || (l->e[i].key && !strcmp(l->e[i].key, key))) &&
-            (effect == EFFECT_NONE || l->e[i].b == effect))
-            k++;
-    return k;
-}
+/* --- Harness ------------------------------------------------------------------------ */
 
 /* Pop events up to `until`, dispatching only the node lifecycle controller's. */
 static void run_until(struct sim *sim, int64_t until)
 {
-    struct event ev;
-    while (queue_peek_time(sim->q) <= until && queue_pop(sim->q, &ev)) {
-        sim->now = ev.time;
-        if (ev.module == MOD_NLC)
-            nlc_on_event(sim, &ev);
-    }
-    if (sim->now < until)
-        sim->now = until;
+    fixture_run_until(sim, MOD_NLC, nlc_on_event, until);
 }
 
 /* What the kubelet does when its node starts: renew the Lease every 10 s from `phase`. */
@@ -204,17 +36,8 @@ static void leases_start(struct fixture *fx, const int64_t *phases)
         store_node_lease_start(fx->sim->store, i, phases[i]);
 }
 
-static uint32_t add_pod(struct fixture *fx, int32_t ordinal, uint32_t node)
-{
-    struct store *st = fx->sim->store;
-    uint32_t pod = store_pod_create(st, 0, ordinal, NONE_ID);
-    store_pod_bind(st, pod, node);
-    store_pod_set_phase(st, pod, PHASE_RUNNING, "Running");
-    store_pod_set_ready(st, pod, true);
-    return pod;
-}
-
-static const char *const ONE_ZONE[MAX_NODES] = {"z1", "z1", "z1", "z1", "z1", "z1", "z1", "z1"};
+static const char *const ONE_ZONE[FIXTURE_MAX_NODES] = {"z1", "z1", "z1", "z1",
+                                                        "z1", "z1", "z1", "z1"};
 
 /* A power-off at t=120 s of node-b in a 3-node zone: returns the times of Unknown, the
  * NoSchedule and the NoExecute unreachable taints. */
@@ -222,7 +45,7 @@ static void crash_one_node(int64_t grace, int64_t *unknown, int64_t *noschedule,
                            bool *pod_marked)
 {
     struct fixture fx;
-    fixture_init(&fx, 3, ONE_ZONE);
+    fixture_init(&fx, "nlc", 3, ONE_ZONE);
     fx.scn.k8s.node_monitor_grace_ns = grace;
     if (grace == SEC(40))
         fx.scn.k8s.version = "1.31";
@@ -230,20 +53,20 @@ static void crash_one_node(int64_t grace, int64_t *unknown, int64_t *noschedule,
     const int64_t phases[] = {MSEC(1300), MSEC(4700), MSEC(8100)};
     leases_start(&fx, phases);
     for (uint32_t i = 0; i < 3; i++)
-        add_pod(&fx, (int32_t)i, i);
+        fixture_add_pod(&fx, (int32_t)i, i);
     nlc_start(fx.sim);
     run_until(fx.sim, SEC(120));
     store_node_lease_stop(fx.sim->store, 1);
     run_until(fx.sim, SEC(400));
 
-    *unknown = first(fx.log, CH_NODE_UNKNOWN, 1, NULL, EFFECT_NONE);
-    *noschedule = first(fx.log, CH_NODE_TAINTED, 1, UNREACHABLE, EFFECT_NO_SCHEDULE);
-    *noexecute = first(fx.log, CH_NODE_TAINTED, 1, UNREACHABLE, EFFECT_NO_EXECUTE);
-    *pod_marked = first(fx.log, CH_POD_MARKED_NOT_READY, 1, NULL, EFFECT_NONE) == *unknown &&
+    *unknown = log_first(fx.log, CH_NODE_UNKNOWN, 1, NULL, EFFECT_NONE);
+    *noschedule = log_first(fx.log, CH_NODE_TAINTED, 1, UNREACHABLE, EFFECT_NO_SCHEDULE);
+    *noexecute = log_first(fx.log, CH_NODE_TAINTED, 1, UNREACHABLE, EFFECT_NO_EXECUTE);
+    *pod_marked = log_first(fx.log, CH_POD_MARKED_NOT_READY, 1, NULL, EFFECT_NONE) == *unknown &&
                   !fx.sim->store->pods[1].ready && fx.sim->store->pods[1].phase == PHASE_RUNNING;
     /* The healthy nodes stay Ready and untainted. */
-    assert_int_equal(first(fx.log, CH_NODE_UNKNOWN, 0, NULL, EFFECT_NONE), -1);
-    assert_int_equal(first(fx.log, CH_NODE_UNKNOWN, 2, NULL, EFFECT_NONE), -1);
+    assert_int_equal(log_first(fx.log, CH_NODE_UNKNOWN, 0, NULL, EFFECT_NONE), -1);
+    assert_int_equal(log_first(fx.log, CH_NODE_UNKNOWN, 2, NULL, EFFECT_NONE), -1);
     assert_true(fx.sim->store->pods[0].ready);
     fixture_fini(&fx);
 }
@@ -288,7 +111,7 @@ static void token_bucket_spaces_noexecute_taints_of_one_zone_ten_seconds_apart(v
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 6, ONE_ZONE);
+    fixture_init(&fx, "nlc", 6, ONE_ZONE);
     fixture_start(&fx);
     const int64_t phases[] = {SEC(2), SEC(2), SEC(2), SEC(2), SEC(2), SEC(2)};
     leases_start(&fx, phases);
@@ -298,18 +121,18 @@ static void token_bucket_spaces_noexecute_taints_of_one_zone_ten_seconds_apart(v
         store_node_lease_stop(fx.sim->store, i);
     run_until(fx.sim, SEC(400));
 
-    int64_t u = first(fx.log, CH_NODE_UNKNOWN, 1, NULL, EFFECT_NONE);
+    int64_t u = log_first(fx.log, CH_NODE_UNKNOWN, 1, NULL, EFFECT_NONE);
     assert_true(u > 0);
-    assert_int_equal(first(fx.log, CH_NODE_UNKNOWN, 2, NULL, EFFECT_NONE), u);
-    assert_int_equal(first(fx.log, CH_NODE_UNKNOWN, 3, NULL, EFFECT_NONE), u);
-    int64_t t1 = first(fx.log, CH_NODE_TAINTED, 1, UNREACHABLE, EFFECT_NO_EXECUTE);
-    int64_t t2 = first(fx.log, CH_NODE_TAINTED, 2, UNREACHABLE, EFFECT_NO_EXECUTE);
-    int64_t t3 = first(fx.log, CH_NODE_TAINTED, 3, UNREACHABLE, EFFECT_NO_EXECUTE);
+    assert_int_equal(log_first(fx.log, CH_NODE_UNKNOWN, 2, NULL, EFFECT_NONE), u);
+    assert_int_equal(log_first(fx.log, CH_NODE_UNKNOWN, 3, NULL, EFFECT_NONE), u);
+    int64_t t1 = log_first(fx.log, CH_NODE_TAINTED, 1, UNREACHABLE, EFFECT_NO_EXECUTE);
+    int64_t t2 = log_first(fx.log, CH_NODE_TAINTED, 2, UNREACHABLE, EFFECT_NO_EXECUTE);
+    int64_t t3 = log_first(fx.log, CH_NODE_TAINTED, 3, UNREACHABLE, EFFECT_NO_EXECUTE);
     assert_in_range(t1, u + SEC(5), u + SEC(5) + MSEC(100));
     assert_int_equal(t2 - t1, SEC(10));
     assert_int_equal(t3 - t2, SEC(10));
     assert_string_equal(nlc_zone_state(fx.sim, 0), "Normal");
-    assert_int_equal(count(fx.log, CH_ZONE_STATE, NULL, EFFECT_NONE), 0);
+    assert_int_equal(log_count(fx.log, CH_ZONE_STATE, NULL, EFFECT_NONE), 0);
     fixture_fini(&fx);
 }
 
@@ -320,7 +143,7 @@ static void partial_disruption_of_a_small_zone_stops_noexecute_tainting(void **s
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 4, ONE_ZONE);
+    fixture_init(&fx, "nlc", 4, ONE_ZONE);
     fixture_start(&fx);
     const int64_t phases[] = {SEC(3), SEC(3), SEC(3), SEC(3)};
     leases_start(&fx, phases);
@@ -330,18 +153,18 @@ static void partial_disruption_of_a_small_zone_stops_noexecute_tainting(void **s
         store_node_lease_stop(fx.sim->store, i);
     run_until(fx.sim, SEC(900));
 
-    int64_t u = first(fx.log, CH_NODE_UNKNOWN, 0, NULL, EFFECT_NONE);
+    int64_t u = log_first(fx.log, CH_NODE_UNKNOWN, 0, NULL, EFFECT_NONE);
     assert_true(u > 0);
-    int64_t z = first(fx.log, CH_ZONE_STATE, 0, NULL, EFFECT_NONE);
+    int64_t z = log_first(fx.log, CH_ZONE_STATE, 0, NULL, EFFECT_NONE);
     assert_int_equal(z, u);
     assert_string_equal(nlc_zone_state(fx.sim, 0), "PartialDisruption");
-    assert_int_equal(count(fx.log, CH_NODE_TAINTED, UNREACHABLE, EFFECT_NO_EXECUTE), 0);
+    assert_int_equal(log_count(fx.log, CH_NODE_TAINTED, UNREACHABLE, EFFECT_NO_EXECUTE), 0);
     /* The NoSchedule taints are not rate limited. */
-    assert_int_equal(count(fx.log, CH_NODE_TAINTED, UNREACHABLE, EFFECT_NO_SCHEDULE), 3);
+    assert_int_equal(log_count(fx.log, CH_NODE_TAINTED, UNREACHABLE, EFFECT_NO_SCHEDULE), 3);
     fixture_fini(&fx);
 }
 
-static const char *const TWO_ZONES[MAX_NODES] = {"z1", "z1", "z2", "z2"};
+static const char *const TWO_ZONES[FIXTURE_MAX_NODES] = {"z1", "z1", "z2", "z2"};
 
 /* Upstream TestMonitorNodeHealthEvictPodsWithDisruption, "Full Disruption" of every zone
  * (handleDisruption): the controller distrusts its own view and adds no NoExecute taint
@@ -350,7 +173,7 @@ static void all_zones_fully_disrupted_adds_no_noexecute_taint(void **state)
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 4, TWO_ZONES);
+    fixture_init(&fx, "nlc", 4, TWO_ZONES);
     fixture_start(&fx);
     const int64_t phases[] = {SEC(6), SEC(6), SEC(6), SEC(6)};
     leases_start(&fx, phases);
@@ -362,8 +185,8 @@ static void all_zones_fully_disrupted_adds_no_noexecute_taint(void **state)
 
     assert_string_equal(nlc_zone_state(fx.sim, 0), "FullDisruption");
     assert_string_equal(nlc_zone_state(fx.sim, 1), "FullDisruption");
-    assert_int_equal(count(fx.log, CH_NODE_TAINTED, UNREACHABLE, EFFECT_NO_EXECUTE), 0);
-    assert_int_equal(count(fx.log, CH_NODE_TAINTED, UNREACHABLE, EFFECT_NO_SCHEDULE), 4);
+    assert_int_equal(log_count(fx.log, CH_NODE_TAINTED, UNREACHABLE, EFFECT_NO_EXECUTE), 0);
+    assert_int_equal(log_count(fx.log, CH_NODE_TAINTED, UNREACHABLE, EFFECT_NO_SCHEDULE), 4);
 
     /* The kubelets come back: Lease renewals and Ready=True posts. */
     for (uint32_t i = 0; i < 4; i++) {
@@ -373,7 +196,7 @@ static void all_zones_fully_disrupted_adds_no_noexecute_taint(void **state)
     run_until(fx.sim, SEC(700));
     assert_string_equal(nlc_zone_state(fx.sim, 0), "Normal");
     assert_string_equal(nlc_zone_state(fx.sim, 1), "Normal");
-    assert_int_equal(count(fx.log, CH_NODE_TAINTED, UNREACHABLE, EFFECT_NO_EXECUTE), 0);
+    assert_int_equal(log_count(fx.log, CH_NODE_TAINTED, UNREACHABLE, EFFECT_NO_EXECUTE), 0);
     for (uint32_t i = 0; i < 4; i++)
         assert_int_equal(fx.sim->store->nodes[i].ntaints, 0);
     fixture_fini(&fx);
@@ -385,7 +208,7 @@ static void fully_disrupted_zone_next_to_a_healthy_one_is_tainted_at_the_normal_
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 4, TWO_ZONES);
+    fixture_init(&fx, "nlc", 4, TWO_ZONES);
     fixture_start(&fx);
     const int64_t phases[] = {SEC(6), SEC(6), SEC(6), SEC(6)};
     leases_start(&fx, phases);
@@ -397,8 +220,8 @@ static void fully_disrupted_zone_next_to_a_healthy_one_is_tainted_at_the_normal_
 
     assert_string_equal(nlc_zone_state(fx.sim, 0), "FullDisruption");
     assert_string_equal(nlc_zone_state(fx.sim, 1), "Normal");
-    int64_t t0 = first(fx.log, CH_NODE_TAINTED, 0, UNREACHABLE, EFFECT_NO_EXECUTE);
-    int64_t t1 = first(fx.log, CH_NODE_TAINTED, 1, UNREACHABLE, EFFECT_NO_EXECUTE);
+    int64_t t0 = log_first(fx.log, CH_NODE_TAINTED, 0, UNREACHABLE, EFFECT_NO_EXECUTE);
+    int64_t t1 = log_first(fx.log, CH_NODE_TAINTED, 1, UNREACHABLE, EFFECT_NO_EXECUTE);
     assert_true(t0 > 0);
     assert_int_equal(t1 - t0, SEC(10));
     fixture_fini(&fx);
@@ -411,7 +234,7 @@ static void node_that_returns_loses_its_taints(void **state)
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 3, ONE_ZONE);
+    fixture_init(&fx, "nlc", 3, ONE_ZONE);
     fixture_start(&fx);
     const int64_t phases[] = {SEC(1), SEC(4), SEC(7)};
     leases_start(&fx, phases);
@@ -428,7 +251,7 @@ static void node_that_returns_loses_its_taints(void **state)
     run_until(fx.sim, SEC(400));
     int64_t ne = -1, ns = -1;
     for (size_t i = 0; i < fx.log->n; i++) {
-        const struct entry *e = &fx.log->e[i];
+        const struct log_entry *e = &fx.log->e[i];
         if (e->reason != CH_NODE_UNTAINTED || e->obj != 1 || strcmp(e->key, UNREACHABLE))
             continue;
         if (e->b == EFFECT_NO_EXECUTE)
@@ -451,26 +274,26 @@ static void kubelet_not_ready_gets_not_ready_taints_swapped_on_unknown(void **st
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 3, ONE_ZONE);
+    fixture_init(&fx, "nlc", 3, ONE_ZONE);
     fixture_start(&fx);
     const int64_t phases[] = {SEC(1), SEC(4), SEC(7)};
     leases_start(&fx, phases);
-    add_pod(&fx, 1, 1);
+    fixture_add_pod(&fx, 1, 1);
     nlc_start(fx.sim);
     run_until(fx.sim, SEC(100));
     store_node_set_ready(fx.sim->store, 1, COND_FALSE, "KubeletNotReady");
     run_until(fx.sim, SEC(200));
-    int64_t ne = first(fx.log, CH_NODE_TAINTED, 1, NOT_READY, EFFECT_NO_EXECUTE);
-    int64_t ns = first(fx.log, CH_NODE_TAINTED, 1, NOT_READY, EFFECT_NO_SCHEDULE);
+    int64_t ne = log_first(fx.log, CH_NODE_TAINTED, 1, NOT_READY, EFFECT_NO_EXECUTE);
+    int64_t ns = log_first(fx.log, CH_NODE_TAINTED, 1, NOT_READY, EFFECT_NO_SCHEDULE);
     assert_in_range(ns, SEC(100) + 1, SEC(101));
     assert_in_range(ne, SEC(100), SEC(105) + MSEC(100));
-    assert_int_equal(count(fx.log, CH_POD_MARKED_NOT_READY, NULL, EFFECT_NONE), 0);
+    assert_int_equal(log_count(fx.log, CH_POD_MARKED_NOT_READY, NULL, EFFECT_NONE), 0);
 
     store_node_lease_stop(fx.sim->store, 1);
     run_until(fx.sim, SEC(400));
-    int64_t u = first(fx.log, CH_NODE_UNKNOWN, 1, NULL, EFFECT_NONE);
+    int64_t u = log_first(fx.log, CH_NODE_UNKNOWN, 1, NULL, EFFECT_NONE);
     assert_in_range(u, SEC(240), SEC(260));
-    int64_t swap = first(fx.log, CH_NODE_TAINTED, 1, UNREACHABLE, EFFECT_NO_EXECUTE);
+    int64_t swap = log_first(fx.log, CH_NODE_TAINTED, 1, UNREACHABLE, EFFECT_NO_EXECUTE);
     assert_int_equal(swap, u + SEC(5));
     const struct node *b = &fx.sim->store->nodes[1];
     assert_false(node_has_taint(b, NOT_READY, EFFECT_NO_EXECUTE));
@@ -486,7 +309,7 @@ static void broken_taint_eviction_never_adds_the_unreachable_noexecute_taint(voi
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 3, ONE_ZONE);
+    fixture_init(&fx, "nlc", 3, ONE_ZONE);
     fx.scn.k8s.taint_eviction_broken = true;
     fixture_start(&fx);
     const int64_t phases[] = {SEC(1), SEC(4), SEC(7)};
@@ -495,9 +318,9 @@ static void broken_taint_eviction_never_adds_the_unreachable_noexecute_taint(voi
     run_until(fx.sim, SEC(120));
     store_node_lease_stop(fx.sim->store, 1);
     run_until(fx.sim, SEC(900));
-    assert_true(first(fx.log, CH_NODE_UNKNOWN, 1, NULL, EFFECT_NONE) > 0);
-    assert_true(first(fx.log, CH_NODE_TAINTED, 1, UNREACHABLE, EFFECT_NO_SCHEDULE) > 0);
-    assert_int_equal(count(fx.log, CH_NODE_TAINTED, UNREACHABLE, EFFECT_NO_EXECUTE), 0);
+    assert_true(log_first(fx.log, CH_NODE_UNKNOWN, 1, NULL, EFFECT_NONE) > 0);
+    assert_true(log_first(fx.log, CH_NODE_TAINTED, 1, UNREACHABLE, EFFECT_NO_SCHEDULE) > 0);
+    assert_int_equal(log_count(fx.log, CH_NODE_TAINTED, UNREACHABLE, EFFECT_NO_EXECUTE), 0);
     fixture_fini(&fx);
 }
 
@@ -507,7 +330,7 @@ static void deleted_node_is_forgotten(void **state)
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 3, ONE_ZONE);
+    fixture_init(&fx, "nlc", 3, ONE_ZONE);
     fixture_start(&fx);
     const int64_t phases[] = {SEC(1), SEC(4), SEC(7)};
     leases_start(&fx, phases);
@@ -516,8 +339,8 @@ static void deleted_node_is_forgotten(void **state)
     store_node_lease_stop(fx.sim->store, 1);
     store_node_delete(fx.sim->store, 1);
     run_until(fx.sim, SEC(600));
-    assert_int_equal(first(fx.log, CH_NODE_UNKNOWN, 1, NULL, EFFECT_NONE), -1);
-    assert_int_equal(count(fx.log, CH_NODE_TAINTED, NULL, EFFECT_NONE), 0);
+    assert_int_equal(log_first(fx.log, CH_NODE_UNKNOWN, 1, NULL, EFFECT_NONE), -1);
+    assert_int_equal(log_count(fx.log, CH_NODE_TAINTED, NULL, EFFECT_NONE), 0);
     assert_string_equal(nlc_zone_state(fx.sim, 0), "Normal");
     fixture_fini(&fx);
 }
@@ -528,7 +351,7 @@ static void cordon_adds_the_unschedulable_noschedule_taint(void **state)
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 3, ONE_ZONE);
+    fixture_init(&fx, "nlc", 3, ONE_ZONE);
     fixture_start(&fx);
     const int64_t phases[] = {SEC(1), SEC(4), SEC(7)};
     leases_start(&fx, phases);
@@ -536,9 +359,9 @@ static void cordon_adds_the_unschedulable_noschedule_taint(void **state)
     run_until(fx.sim, SEC(50));
     store_node_set_unschedulable(fx.sim->store, 2, true);
     run_until(fx.sim, SEC(60));
-    assert_int_equal(
-        first(fx.log, CH_NODE_TAINTED, 2, "node.kubernetes.io/unschedulable", EFFECT_NO_SCHEDULE),
-        SEC(50) + MSEC(10));
+    assert_int_equal(log_first(fx.log, CH_NODE_TAINTED, 2, "node.kubernetes.io/unschedulable",
+                               EFFECT_NO_SCHEDULE),
+                     SEC(50) + MSEC(10));
     store_node_set_unschedulable(fx.sim->store, 2, false);
     run_until(fx.sim, SEC(70));
     assert_int_equal(fx.sim->store->nodes[2].ntaints, 0);

@@ -21,153 +21,37 @@
 #include "sim/sim.h"
 #include "util/util.h"
 
+#include "fixture.h"
+
 static const char UNREACHABLE[] = "node.kubernetes.io/unreachable";
 
-/* --- Fixture: n nodes in zones, every upstream default set explicitly ------------------ */
-
-struct fixture {
-    struct scenario scn;
-    struct scn_node *nodes;
-    char (*names)[16];
-    struct scn_statefulset set;
-    struct scn_container container;
-    struct sim *sim;
-    struct change_log *log;
-};
-
-static void k8s_defaults(struct scn_kubernetes *k)
-{
-    k->version = "1.34";
-    k->node_monitor_grace_ns = SEC(50);
-    k->node_monitor_period_ns = SEC(5);
-    k->node_startup_grace_ns = SEC(60);
-    k->node_lease_duration_ns = SEC(40);
-    k->node_status_update_ns = SEC(10);
-    k->not_ready_toleration_s = 300;
-    k->unreachable_toleration_s = 300;
-    k->node_eviction_rate = 0.1;
-    k->secondary_node_eviction_rate = 0.01;
-    k->unhealthy_zone_threshold = 0.55;
-    k->large_cluster_size_threshold = 50;
-    k->pod_gc_period_ns = SEC(20);
-    k->pod_gc_quarantine_ns = SEC(40);
-    k->pod_gc_terminated_threshold = 12500;
-    k->ad_reconciler_period_ns = MSEC(100);
-    k->max_wait_for_unmount_ns = SEC(360);
-    k->disable_force_detach_on_timeout = false;
-    k->shutdown_grace_ns = 0;
-    k->shutdown_grace_critical_ns = 0;
-    k->crashloop_initial_ns = SEC(10);
-    k->crashloop_max_ns = SEC(300);
-    k->sched_initial_backoff_ns = SEC(1);
-    k->sched_max_backoff_ns = SEC(10);
-    k->sched_unschedulable_flush_ns = SEC(300);
-    k->gate_max_unavailable_statefulset = false;
-    k->taint_eviction_broken = false;
-}
-
-static void timing_defaults(struct scn_timings *t)
-{
-    t->watch = dist_constant(MSEC(10));
-    t->schedule = dist_constant(MSEC(50));
-    t->provision = dist_constant(SEC(2));
-    t->attach = (struct dist){.kind = DIST_LOGNORMAL, .median = SEC(8), .sigma = 0.4};
-    t->detach = (struct dist){.kind = DIST_LOGNORMAL, .median = SEC(5), .sigma = 0.4};
-    t->mount = dist_constant(SEC(1));
-    t->unmount = dist_constant(MSEC(500));
-    t->image_pull = dist_constant(SEC(3));
-    t->container_start = dist_constant(SEC(1));
-    t->app_startup = dist_constant(0);
-    t->app_shutdown = dist_constant(SEC(2));
-    t->node_boot = dist_constant(SEC(60));
-}
+/* --- Fixture: n nodes in zones (fixture.h) ------------------------------------------ */
 
 static const char *const ZONES[] = {"zone-a", "zone-b", "zone-c"};
 
 /* nzones zones of per_zone nodes each, named node-<i>; node i is in zone i / per_zone
  * (so the nodes of zone z are z * per_zone ... (z + 1) * per_zone - 1). One StatefulSet
  * "db" without pods. */
-static void fixture_init(struct fixture *fx, uint32_t nzones, uint32_t per_zone)
+static void zones_init(struct fixture *fx, uint32_t nzones, uint32_t per_zone)
 {
-    memset(fx, 0, sizeof *fx);
     uint32_t n = nzones * per_zone;
-    struct scenario *s = &fx->scn;
-    s->name = "scale";
-    s->seed = 11;
-    s->until = SEC(4000);
-    s->max_events = 50000000;
-    k8s_defaults(&s->k8s);
-    timing_defaults(&s->timings);
-    fx->nodes = calloc(n, sizeof *fx->nodes);
+    fixture_begin(fx, "scale", 11, SEC(4000), n);
     fx->names = calloc(n, sizeof *fx->names);
     for (uint32_t i = 0; i < n; i++) {
         snprintf(fx->names[i], sizeof fx->names[i], "node-%u", i);
-        fx->nodes[i].name = fx->names[i];
-        fx->nodes[i].zone = ZONES[i / per_zone];
-        fx->nodes[i].allocatable = (struct resources){4000, INT64_C(16) << 30, 110};
+        fixture_node(&fx->nodes[i], fx->names[i], ZONES[i / per_zone]);
     }
-    s->nodes = fx->nodes;
-    s->nnodes = n;
-    fx->container = (struct scn_container){.name = "db", .image = "postgres"};
-    fx->set.name = "db";
-    fx->set.service_name = "db";
-    fx->set.replicas = 1;
-    fx->set.revision_history_limit = 10;
-    fx->set.template_.containers = &fx->container;
-    fx->set.template_.ncontainers = 1;
-    fx->set.template_.termination_grace_ns = SEC(30);
-    s->statefulsets = &fx->set;
-    s->nstatefulsets = 1;
+    fixture_add_set(fx, "db", "postgres", 1);
 }
 
-/* --- Recording the change stream ---------------------------------------------------- */
-
-struct entry {
-    int64_t time;
-    enum change_reason reason;
-    uint32_t obj;
-    int64_t b;
-    const char *key; /* taint key for Tainted */
-};
-
-struct change_log {
-    struct entry *e;
-    size_t n, cap;
-    const struct store *st;
-};
-
-static void record(void *ctx, const struct change *c)
-{
-    struct change_log *l = ctx;
-    struct entry e = {c->time, c->reason, c->obj, c->b, NULL};
-    if (c->reason == CH_NODE_TAINTED)
-        e.key = l->st->nodes[c->obj].taints[c->a].taint.key;
-    VEC_PUSH(l->e, l->n, l->cap, e);
-}
-
-static void fixture_start(struct fixture *fx)
-{
-    fx->sim = sim_new(&fx->scn, NULL);
-    fx->log = calloc(1, sizeof *fx->log);
-    fx->log->st = fx->sim->store;
-    store_watch(fx->sim->store, record, fx->log);
-}
-
-static void fixture_fini(struct fixture *fx)
-{
-    sim_free(fx->sim);
-    free(fx->log->e);
-    free(fx->log);
-    free(fx->nodes);
-    free(fx->names);
-}
+/* --- The change stream -------------------------------------------------------------- */
 
 /* The times of the NoExecute unreachable taints, in order; returns how many. */
 static size_t noexecute_times(const struct change_log *l, int64_t *out, size_t max)
 {
     size_t k = 0;
     for (size_t i = 0; i < l->n; i++) {
-        const struct entry *e = &l->e[i];
+        const struct log_entry *e = &l->e[i];
         if (e->reason == CH_NODE_TAINTED && e->b == EFFECT_NO_EXECUTE && e->key &&
             strcmp(e->key, UNREACHABLE) == 0) {
             if (k < max)
@@ -180,39 +64,18 @@ static size_t noexecute_times(const struct change_log *l, int64_t *out, size_t m
 
 static size_t count(const struct change_log *l, enum change_reason r)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < l->n; i++)
-        k += l->e[i].reason == r;
-    return k;
+    return log_count(l, r, NULL, EFFECT_NONE);
 }
 
 static size_t count_noschedule_unreachable(const struct change_log *l)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < l->n; i++)
-        k += l->e[i].reason == CH_NODE_TAINTED && l->e[i].b == EFFECT_NO_SCHEDULE && l->e[i].key &&
-             strcmp(l->e[i].key, UNREACHABLE) == 0;
-    return k;
+    return log_count(l, CH_NODE_TAINTED, UNREACHABLE, EFFECT_NO_SCHEDULE);
 }
 
 /* Pop events up to `until`, dispatching only `module`'s; returns how many it got. */
 static size_t run_until(struct sim *sim, enum sim_module module, int64_t until)
 {
-    struct event ev;
-    size_t n = 0;
-    while (queue_peek_time(sim->q) <= until && queue_pop(sim->q, &ev)) {
-        sim->now = ev.time;
-        if (ev.module != module)
-            continue;
-        n++;
-        if (module == MOD_NLC)
-            nlc_on_event(sim, &ev);
-        else if (module == MOD_PODGC)
-            podgc_on_event(sim, &ev);
-    }
-    if (sim->now < until)
-        sim->now = until;
-    return n;
+    return fixture_run_until(sim, module, module == MOD_NLC ? nlc_on_event : podgc_on_event, until);
 }
 
 /* --- Node lifecycle: zone states and eviction rates ----------------------------------- */
@@ -242,7 +105,7 @@ static void zone_of_sixty_with_most_nodes_down_is_tainted_at_the_secondary_rate(
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 1, 60);
+    zones_init(&fx, 1, 60);
     lose_nodes(&fx, 0, 34, SEC(1000));
     assert_string_equal(nlc_zone_state(fx.sim, 0), "PartialDisruption");
     int64_t t[16];
@@ -262,7 +125,7 @@ static void zone_of_forty_in_partial_disruption_is_not_tainted(void **state)
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 1, 40);
+    zones_init(&fx, 1, 40);
     lose_nodes(&fx, 0, 30, SEC(1500));
     assert_string_equal(nlc_zone_state(fx.sim, 0), "PartialDisruption");
     int64_t t[1];
@@ -278,13 +141,13 @@ static void zone_of_exactly_fifty_counts_as_small_and_fifty_one_as_large(void **
     (void)state;
     struct fixture fx;
     int64_t t[16];
-    fixture_init(&fx, 1, 50);
+    zones_init(&fx, 1, 50);
     lose_nodes(&fx, 0, 40, SEC(800));
     assert_string_equal(nlc_zone_state(fx.sim, 0), "PartialDisruption");
     assert_int_equal(noexecute_times(fx.log, t, 16), 0);
     fixture_fini(&fx);
 
-    fixture_init(&fx, 1, 51);
+    zones_init(&fx, 1, 51);
     lose_nodes(&fx, 0, 40, SEC(800));
     assert_string_equal(nlc_zone_state(fx.sim, 0), "PartialDisruption");
     size_t n = noexecute_times(fx.log, t, 16);
@@ -301,7 +164,7 @@ static void exactly_the_unhealthy_threshold_is_partial_disruption(void **state)
     (void)state;
     struct fixture fx;
     int64_t t[64];
-    fixture_init(&fx, 1, 60);
+    zones_init(&fx, 1, 60);
     lose_nodes(&fx, 0, 33, SEC(600));
     assert_string_equal(nlc_zone_state(fx.sim, 0), "PartialDisruption");
     size_t n = noexecute_times(fx.log, t, 64);
@@ -309,7 +172,7 @@ static void exactly_the_unhealthy_threshold_is_partial_disruption(void **state)
     assert_int_equal(t[1] - t[0], SECONDARY_SPACING);
     fixture_fini(&fx);
 
-    fixture_init(&fx, 1, 60);
+    zones_init(&fx, 1, 60);
     lose_nodes(&fx, 0, 32, SEC(600));
     assert_string_equal(nlc_zone_state(fx.sim, 0), "Normal");
     assert_int_equal(count(fx.log, CH_ZONE_STATE), 0);
@@ -327,7 +190,7 @@ static void large_cluster_rule_counts_the_nodes_of_the_zone(void **state)
     (void)state;
     struct fixture fx;
     int64_t t[1];
-    fixture_init(&fx, 3, 40);
+    zones_init(&fx, 3, 40);
     lose_nodes(&fx, 40, 30, SEC(1200));
     assert_string_equal(nlc_zone_state(fx.sim, 0), "Normal");
     assert_string_equal(nlc_zone_state(fx.sim, 1), "PartialDisruption");
@@ -344,7 +207,7 @@ static void zone_of_1700_lost_next_to_healthy_zones_is_tainted_at_the_normal_rat
     (void)state;
     struct fixture fx;
     static int64_t t[2000];
-    fixture_init(&fx, 3, 1700);
+    zones_init(&fx, 3, 1700);
     lose_nodes(&fx, 1700, 1700, SEC(600));
     assert_string_equal(nlc_zone_state(fx.sim, 0), "Normal");
     assert_string_equal(nlc_zone_state(fx.sim, 1), "FullDisruption");
@@ -357,7 +220,7 @@ static void zone_of_1700_lost_next_to_healthy_zones_is_tainted_at_the_normal_rat
     /* In queue order: the zone's nodes by id. */
     size_t k = 0;
     for (size_t i = 0; i < fx.log->n && k < n; i++) {
-        const struct entry *e = &fx.log->e[i];
+        const struct log_entry *e = &fx.log->e[i];
         if (e->reason == CH_NODE_TAINTED && e->b == EFFECT_NO_EXECUTE)
             assert_int_equal(e->obj, 1700 + k++);
     }
@@ -385,7 +248,7 @@ static void orphans_of_a_deleted_zone_go_in_one_pass_after_the_quarantine(void *
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 3, 60);
+    zones_init(&fx, 3, 60);
     fixture_start(&fx);
     add_pods(&fx, 360); /* two per node */
     podgc_start(fx.sim);
@@ -398,7 +261,7 @@ static void orphans_of_a_deleted_zone_go_in_one_pass_after_the_quarantine(void *
     int64_t when = -1;
     size_t deleted = 0;
     for (size_t i = 0; i < fx.log->n; i++) {
-        const struct entry *e = &fx.log->e[i];
+        const struct log_entry *e = &fx.log->e[i];
         if (e->reason != CH_POD_FORCE_DELETED)
             continue;
         if (when < 0)
@@ -418,7 +281,7 @@ static void terminated_pods_over_the_threshold_go_in_one_pass_oldest_first(void 
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 3, 20);
+    zones_init(&fx, 3, 20);
     fx.scn.k8s.pod_gc_terminated_threshold = 100;
     fixture_start(&fx);
     podgc_start(fx.sim);

@@ -20,6 +20,8 @@
 #include "sim/sim.h"
 #include "util/util.h"
 
+#include "fixture.h"
+
 #define MAX_REC 4096
 
 struct rec {
@@ -83,68 +85,19 @@ static void record(void *ctx, const struct change *c)
     }
 }
 
-/* A scenario with every Kubernetes and timing default written out (scenario.h comments). */
+/* Three nodes in one zone and the set web of 3 nginx pods with a claim www; every Kubernetes
+ * setting and timing at its upstream default. */
 static struct fx *fx_new(void)
 {
     struct fx *f = xcalloc(1, sizeof *f);
     struct scenario *s = &f->scn;
-    s->name = "unit";
-    s->seed = 1;
-    s->until = SEC(40 * 60);
-    s->max_events = 50000000;
+    fixture_scenario(s, "unit", 1, SEC(40 * 60));
 
     static const char *const node_names[3] = {"node-a", "node-b", "node-c"};
-    for (int i = 0; i < 3; i++) {
-        f->nodes[i].name = node_names[i];
-        f->nodes[i].zone = "zone-a";
-        f->nodes[i].allocatable =
-            (struct resources){.cpu_milli = 4000, .memory_bytes = INT64_C(16) << 30, .pods = 110};
-    }
+    for (int i = 0; i < 3; i++)
+        fixture_node(&f->nodes[i], node_names[i], "zone-a");
     s->nodes = f->nodes;
     s->nnodes = 3;
-
-    struct scn_kubernetes *k = &s->k8s;
-    k->version = "1.34";
-    k->node_monitor_grace_ns = SEC(50);
-    k->node_monitor_period_ns = SEC(5);
-    k->node_startup_grace_ns = SEC(60);
-    k->node_lease_duration_ns = SEC(40);
-    k->node_status_update_ns = SEC(10);
-    k->not_ready_toleration_s = 300;
-    k->unreachable_toleration_s = 300;
-    k->node_eviction_rate = 0.1;
-    k->secondary_node_eviction_rate = 0.01;
-    k->unhealthy_zone_threshold = 0.55;
-    k->large_cluster_size_threshold = 50;
-    k->pod_gc_period_ns = SEC(20);
-    k->pod_gc_quarantine_ns = SEC(40);
-    k->pod_gc_terminated_threshold = 12500;
-    k->ad_reconciler_period_ns = MSEC(100);
-    k->max_wait_for_unmount_ns = SEC(360);
-    k->disable_force_detach_on_timeout = false;
-    k->shutdown_grace_ns = 0;
-    k->shutdown_grace_critical_ns = 0;
-    k->crashloop_initial_ns = SEC(10);
-    k->crashloop_max_ns = SEC(300);
-    k->sched_initial_backoff_ns = SEC(1);
-    k->sched_max_backoff_ns = SEC(10);
-    k->sched_unschedulable_flush_ns = SEC(300);
-    k->gate_max_unavailable_statefulset = false;
-    k->taint_eviction_broken = false;
-
-    struct scn_timings *t = &s->timings;
-    t->watch = dist_constant(MSEC(10));
-    t->schedule = dist_constant(MSEC(50));
-    t->provision = dist_constant(SEC(2));
-    t->attach = (struct dist){.kind = DIST_LOGNORMAL, .median = SEC(8), .sigma = 0.4};
-    t->detach = (struct dist){.kind = DIST_LOGNORMAL, .median = SEC(5), .sigma = 0.4};
-    t->mount = dist_constant(SEC(1));
-    t->unmount = dist_constant(MSEC(500));
-    t->image_pull = dist_constant(SEC(3));
-    t->container_start = dist_constant(SEC(1));
-    t->app_startup = dist_constant(0);
-    t->app_shutdown = dist_constant(SEC(2));
-    t->node_boot = dist_constant(SEC(60));
 
     f->labels[0] = (struct kv){"app", "nginx"};
     f->ctr = (struct scn_container){

@@ -16,198 +16,20 @@
 #include "sim/sim.h"
 #include "util/util.h"
 
-#define MAX_NODES 8
+#include "fixture.h"
 
 static const char UNREACHABLE[] = "node.kubernetes.io/unreachable";
 static const char NOT_READY[] = "node.kubernetes.io/not-ready";
 
-/* --- Fixture: a hand-built scenario with every upstream default set explicitly -------- */
-
-struct fixture {
-    struct scenario scn;
-    struct scn_node nodes[MAX_NODES];
-    struct kv labels[1];
-    struct scn_statefulset set;
-    struct scn_container container;
-    struct sim *sim;
-    struct change_log *log;
-};
-
-static void k8s_defaults(struct scn_kubernetes *k)
-{
-    k->version = "1.34";
-    k->node_monitor_grace_ns = SEC(50);
-    k->node_monitor_period_ns = SEC(5);
-    k->node_startup_grace_ns = SEC(60);
-    k->node_lease_duration_ns = SEC(40);
-    k->node_status_update_ns = SEC(10);
-    k->not_ready_toleration_s = 300;
-    k->unreachable_toleration_s = 300;
-    k->node_eviction_rate = 0.1;
-    k->secondary_node_eviction_rate = 0.01;
-    k->unhealthy_zone_threshold = 0.55;
-    k->large_cluster_size_threshold = 50;
-    k->pod_gc_period_ns = SEC(20);
-    k->pod_gc_quarantine_ns = SEC(40);
-    k->pod_gc_terminated_threshold = 12500;
-    k->ad_reconciler_period_ns = MSEC(100);
-    k->max_wait_for_unmount_ns = SEC(360);
-    k->disable_force_detach_on_timeout = false;
-    k->shutdown_grace_ns = 0;
-    k->shutdown_grace_critical_ns = 0;
-    k->crashloop_initial_ns = SEC(10);
-    k->crashloop_max_ns = SEC(300);
-    k->sched_initial_backoff_ns = SEC(1);
-    k->sched_max_backoff_ns = SEC(10);
-    k->sched_unschedulable_flush_ns = SEC(300);
-    k->gate_max_unavailable_statefulset = false;
-    k->taint_eviction_broken = false;
-}
-
-static void timing_defaults(struct scn_timings *t)
-{
-    t->watch = dist_constant(MSEC(10));
-    t->schedule = dist_constant(MSEC(50));
-    t->provision = dist_constant(SEC(2));
-    t->attach = (struct dist){.kind = DIST_LOGNORMAL, .median = SEC(8), .sigma = 0.4};
-    t->detach = (struct dist){.kind = DIST_LOGNORMAL, .median = SEC(5), .sigma = 0.4};
-    t->mount = dist_constant(SEC(1));
-    t->unmount = dist_constant(MSEC(500));
-    t->image_pull = dist_constant(SEC(3));
-    t->container_start = dist_constant(SEC(1));
-    t->app_startup = dist_constant(0);
-    t->app_shutdown = dist_constant(SEC(2));
-    t->node_boot = dist_constant(SEC(60));
-}
-
-static const char *const NODE_NAMES[MAX_NODES] = {"node-a", "node-b", "node-c", "node-d",
-                                                  "node-e", "node-f", "node-g", "node-h"};
-
-/* n nodes; zones[i] is node i's zone. One StatefulSet "web" (no pods yet). */
-static void fixture_init(struct fixture *fx, uint32_t n, const char *const *zones)
-{
-    memset(fx, 0, sizeof *fx);
-    struct scenario *s = &fx->scn;
-    s->name = "tec";
-    s->seed = 7;
-    s->until = SEC(2400);
-    s->max_events = 50000000;
-    k8s_defaults(&s->k8s);
-    timing_defaults(&s->timings);
-    for (uint32_t i = 0; i < n; i++) {
-        fx->nodes[i].name = NODE_NAMES[i];
-        fx->nodes[i].zone = zones[i];
-        fx->nodes[i].allocatable = (struct resources){4000, INT64_C(16) << 30, 110};
-    }
-    s->nodes = fx->nodes;
-    s->nnodes = n;
-    fx->container = (struct scn_container){.name = "web", .image = "nginx"};
-    fx->set.name = "web";
-    fx->set.service_name = "web";
-    fx->set.replicas = 3;
-    fx->set.revision_history_limit = 10;
-    fx->set.template_.containers = &fx->container;
-    fx->set.template_.ncontainers = 1;
-    fx->set.template_.termination_grace_ns = SEC(30);
-    s->statefulsets = &fx->set;
-    s->nstatefulsets = 1;
-}
-
-/* --- Recording the change stream ---------------------------------------------------- */
-
-struct entry {
-    int64_t time;
-    uint64_t seq;
-    enum change_reason reason;
-    uint32_t obj, a;
-    int64_t b;
-    const char *key; /* taint key for Tainted / Untainted */
-};
-
-struct change_log {
-    struct entry *e;
-    size_t n, cap;
-    const struct store *st;
-};
-
-static void record(void *ctx, const struct change *c)
-{
-    struct change_log *l = ctx;
-    struct entry e = {c->time, c->seq, c->reason, c->obj, c->a, c->b, NULL};
-    if (c->reason == CH_NODE_TAINTED)
-        e.key = l->st->nodes[c->obj].taints[c->a].taint.key;
-    else if (c->reason == CH_NODE_UNTAINTED)
-        e.key = c->text;
-    VEC_PUSH(l->e, l->n, l->cap, e);
-}
-
-static void fixture_start(struct fixture *fx)
-{
-    fx->sim = sim_new(&fx->scn, NULL);
-    fx->log = calloc(1, sizeof *fx->log);
-    fx->log->st = fx->sim->store;
-    store_watch(fx->sim->store, record, fx->log);
-}
-
-static void fixture_fini(struct fixture *fx)
-{
-    sim_free(fx->sim);
-    free(fx->log->e);
-    free(fx->log);
-}
-
-/* Time of the first change matching, or -1. key NULL matches any; effect 0 matches any. */
-static int64_t first(const struct change_log *l, enum change_reason r, uint32_t obj,
-                     const char *key, enum taint_effect effect)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        const struct entry *e = &l->e[i];
-        if (e->reason != r || e->obj != obj)
-            continue;
-        if (key && (e->key == NULL || strcmp(e->key, key) != 0))
-            continue;
-        if (effect != EFFECT_NONE && e->b != effect)
-            continue;
-        return e->time;
-    }
-    return -1;
-}
-
-static size_t count(const struct change_log *l, enum change_reason r, const char *key,
-                    enum taint_effect effect)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < l->n; i++)
-        if (l->e[i].reason == r && (!key || (l->e[i].key && !strcmp(l->e[i].key, key))) &&
-            (effect == EFFECT_NONE || l->e[i].b == effect))
-            k++;
-    return k;
-}
+/* --- Harness ------------------------------------------------------------------------ */
 
 /* Pop events up to `until`, dispatching only the taint-eviction controller's. */
 static void run_until(struct sim *sim, int64_t until)
 {
-    struct event ev;
-    while (queue_peek_time(sim->q) <= until && queue_pop(sim->q, &ev)) {
-        sim->now = ev.time;
-        if (ev.module == MOD_TAINT)
-            tec_on_event(sim, &ev);
-    }
-    if (sim->now < until)
-        sim->now = until;
+    fixture_run_until(sim, MOD_TAINT, tec_on_event, until);
 }
 
-static uint32_t add_pod(struct fixture *fx, int32_t ordinal, uint32_t node)
-{
-    struct store *st = fx->sim->store;
-    uint32_t pod = store_pod_create(st, 0, ordinal, NONE_ID);
-    store_pod_bind(st, pod, node);
-    store_pod_set_phase(st, pod, PHASE_RUNNING, "Running");
-    store_pod_set_ready(st, pod, true);
-    return pod;
-}
-
-static const char *const ONE_ZONE[MAX_NODES] = {"z1", "z1", "z1"};
+static const char *const ONE_ZONE[FIXTURE_MAX_NODES] = {"z1", "z1", "z1"};
 
 static void taint(struct fixture *fx, uint32_t node, const char *key, const char *value)
 {
@@ -219,8 +41,8 @@ static void taint(struct fixture *fx, uint32_t node, const char *key, const char
 static void start_two_pods(struct fixture *fx)
 {
     fixture_start(fx);
-    add_pod(fx, 0, 0);
-    add_pod(fx, 1, 1);
+    fixture_add_pod(fx, 0, 0);
+    fixture_add_pod(fx, 1, 1);
     tec_start(fx->sim);
 }
 
@@ -239,22 +61,22 @@ static void pod_is_deleted_tolerationseconds_after_the_taint(void **state)
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 3, ONE_ZONE);
+    fixture_init(&fx, "tec", 3, ONE_ZONE);
     start_two_pods(&fx);
     run_until(fx.sim, SEC(100));
     taint(&fx, 1, UNREACHABLE, "");
     run_until(fx.sim, SEC(1000));
 
     const int64_t seen = SEC(100) + MSEC(10); /* the informer delay */
-    assert_int_equal(first(fx.log, CH_POD_EVICTION_SCHEDULED, 1, NULL, EFFECT_NONE), seen);
+    assert_int_equal(log_first(fx.log, CH_POD_EVICTION_SCHEDULED, 1, NULL, EFFECT_NONE), seen);
     assert_int_equal(change_b(fx.log, CH_POD_EVICTION_SCHEDULED, 1), seen + SEC(300));
-    assert_int_equal(first(fx.log, CH_POD_EVICTED, 1, NULL, EFFECT_NONE), seen + SEC(300));
+    assert_int_equal(log_first(fx.log, CH_POD_EVICTED, 1, NULL, EFFECT_NONE), seen + SEC(300));
     const struct pod *p = &fx.sim->store->pods[1];
     assert_int_equal(p->deletion_ts, seen + SEC(300) + SEC(30));
     assert_true(p->disruption_target);
     assert_false(p->gone); /* the kubelet has to finish a graceful delete */
     /* The pod on the untainted node is left alone. */
-    assert_int_equal(first(fx.log, CH_POD_EVICTION_SCHEDULED, 0, NULL, EFFECT_NONE), -1);
+    assert_int_equal(log_first(fx.log, CH_POD_EVICTION_SCHEDULED, 0, NULL, EFFECT_NONE), -1);
     assert_int_equal(fx.sim->store->pods[0].deletion_ts, TIME_NEVER);
     fixture_fini(&fx);
 }
@@ -266,7 +88,7 @@ static void template_toleration_overrides_the_default_seconds(void **state)
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 3, ONE_ZONE);
+    fixture_init(&fx, "tec", 3, ONE_ZONE);
     struct toleration tol = {.key = UNREACHABLE,
                              .op = TOL_EXISTS,
                              .value = "",
@@ -280,7 +102,7 @@ static void template_toleration_overrides_the_default_seconds(void **state)
     taint(&fx, 1, UNREACHABLE, "");
     run_until(fx.sim, SEC(400));
     const int64_t seen = SEC(100) + MSEC(10);
-    assert_int_equal(first(fx.log, CH_POD_EVICTED, 1, NULL, EFFECT_NONE), seen + SEC(30));
+    assert_int_equal(log_first(fx.log, CH_POD_EVICTED, 1, NULL, EFFECT_NONE), seen + SEC(30));
     assert_int_equal(fx.sim->store->pods[1].deletion_ts, seen + SEC(60));
     fixture_fini(&fx);
 }
@@ -291,16 +113,16 @@ static void eviction_is_cancelled_when_the_taint_goes_before_it_fires(void **sta
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 3, ONE_ZONE);
+    fixture_init(&fx, "tec", 3, ONE_ZONE);
     start_two_pods(&fx);
     run_until(fx.sim, SEC(100));
     taint(&fx, 1, UNREACHABLE, "");
     run_until(fx.sim, SEC(200));
     store_node_remove_taint(fx.sim->store, 1, UNREACHABLE, EFFECT_NO_EXECUTE);
     run_until(fx.sim, SEC(1000));
-    assert_int_equal(first(fx.log, CH_POD_EVICTION_CANCELLED, 1, NULL, EFFECT_NONE),
+    assert_int_equal(log_first(fx.log, CH_POD_EVICTION_CANCELLED, 1, NULL, EFFECT_NONE),
                      SEC(200) + MSEC(10));
-    assert_int_equal(count(fx.log, CH_POD_EVICTED, NULL, EFFECT_NONE), 0);
+    assert_int_equal(log_count(fx.log, CH_POD_EVICTED, NULL, EFFECT_NONE), 0);
     assert_int_equal(fx.sim->store->pods[1].deletion_ts, TIME_NEVER);
     fixture_fini(&fx);
 }
@@ -312,14 +134,14 @@ static void pod_that_does_not_tolerate_the_taint_is_deleted_at_once(void **state
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 3, ONE_ZONE);
+    fixture_init(&fx, "tec", 3, ONE_ZONE);
     start_two_pods(&fx);
     run_until(fx.sim, SEC(100));
     taint(&fx, 1, "dedicated", "db");
     run_until(fx.sim, SEC(200));
     const int64_t seen = SEC(100) + MSEC(10);
-    assert_int_equal(first(fx.log, CH_POD_EVICTED, 1, NULL, EFFECT_NONE), seen);
-    assert_int_equal(first(fx.log, CH_POD_EVICTION_SCHEDULED, 1, NULL, EFFECT_NONE), -1);
+    assert_int_equal(log_first(fx.log, CH_POD_EVICTED, 1, NULL, EFFECT_NONE), seen);
+    assert_int_equal(log_first(fx.log, CH_POD_EVICTION_SCHEDULED, 1, NULL, EFFECT_NONE), -1);
     assert_int_equal(fx.sim->store->pods[1].deletion_ts, seen + SEC(30));
     fixture_fini(&fx);
 }
@@ -330,7 +152,7 @@ static void toleration_without_seconds_never_evicts(void **state)
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 3, ONE_ZONE);
+    fixture_init(&fx, "tec", 3, ONE_ZONE);
     struct toleration tol = {
         .key = "", .op = TOL_EXISTS, .value = "", .effect = EFFECT_NONE, .has_seconds = false};
     fx.set.template_.tolerations = &tol;
@@ -339,8 +161,8 @@ static void toleration_without_seconds_never_evicts(void **state)
     run_until(fx.sim, SEC(100));
     taint(&fx, 1, UNREACHABLE, "");
     run_until(fx.sim, SEC(2000));
-    assert_int_equal(count(fx.log, CH_POD_EVICTION_SCHEDULED, NULL, EFFECT_NONE), 0);
-    assert_int_equal(count(fx.log, CH_POD_EVICTED, NULL, EFFECT_NONE), 0);
+    assert_int_equal(log_count(fx.log, CH_POD_EVICTION_SCHEDULED, NULL, EFFECT_NONE), 0);
+    assert_int_equal(log_count(fx.log, CH_POD_EVICTED, NULL, EFFECT_NONE), 0);
     fixture_fini(&fx);
 }
 
@@ -351,7 +173,7 @@ static void taint_swap_keeps_the_earlier_scheduled_eviction(void **state)
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 3, ONE_ZONE);
+    fixture_init(&fx, "tec", 3, ONE_ZONE);
     start_two_pods(&fx);
     run_until(fx.sim, SEC(100));
     taint(&fx, 1, UNREACHABLE, "");
@@ -359,9 +181,9 @@ static void taint_swap_keeps_the_earlier_scheduled_eviction(void **state)
     taint(&fx, 1, NOT_READY, "");
     store_node_remove_taint(fx.sim->store, 1, UNREACHABLE, EFFECT_NO_EXECUTE);
     run_until(fx.sim, SEC(1000));
-    assert_int_equal(count(fx.log, CH_POD_EVICTION_SCHEDULED, NULL, EFFECT_NONE), 1);
-    assert_int_equal(count(fx.log, CH_POD_EVICTION_CANCELLED, NULL, EFFECT_NONE), 0);
-    assert_int_equal(first(fx.log, CH_POD_EVICTED, 1, NULL, EFFECT_NONE),
+    assert_int_equal(log_count(fx.log, CH_POD_EVICTION_SCHEDULED, NULL, EFFECT_NONE), 1);
+    assert_int_equal(log_count(fx.log, CH_POD_EVICTION_CANCELLED, NULL, EFFECT_NONE), 0);
+    assert_int_equal(log_first(fx.log, CH_POD_EVICTED, 1, NULL, EFFECT_NONE),
                      SEC(100) + MSEC(10) + SEC(300));
     fixture_fini(&fx);
 }
@@ -372,7 +194,7 @@ static void pod_bound_to_a_tainted_node_is_scheduled_for_eviction(void **state)
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 3, ONE_ZONE);
+    fixture_init(&fx, "tec", 3, ONE_ZONE);
     fixture_start(&fx);
     tec_start(fx.sim);
     run_until(fx.sim, SEC(100));
@@ -383,7 +205,7 @@ static void pod_bound_to_a_tainted_node_is_scheduled_for_eviction(void **state)
     run_until(fx.sim, SEC(600));
     assert_int_equal(change_b(fx.log, CH_POD_EVICTION_SCHEDULED, pod),
                      SEC(200) + MSEC(10) + SEC(300));
-    assert_int_equal(first(fx.log, CH_POD_EVICTED, pod, NULL, EFFECT_NONE),
+    assert_int_equal(log_first(fx.log, CH_POD_EVICTED, pod, NULL, EFFECT_NONE),
                      SEC(200) + MSEC(10) + SEC(300));
     fixture_fini(&fx);
 }
@@ -394,16 +216,16 @@ static void force_deleted_pod_has_its_eviction_cancelled(void **state)
 {
     (void)state;
     struct fixture fx;
-    fixture_init(&fx, 3, ONE_ZONE);
+    fixture_init(&fx, "tec", 3, ONE_ZONE);
     start_two_pods(&fx);
     run_until(fx.sim, SEC(100));
     taint(&fx, 1, UNREACHABLE, "");
     run_until(fx.sim, SEC(150));
     store_pod_delete(fx.sim->store, 1, 0, true);
     run_until(fx.sim, SEC(1000));
-    assert_int_equal(first(fx.log, CH_POD_EVICTION_CANCELLED, 1, NULL, EFFECT_NONE),
+    assert_int_equal(log_first(fx.log, CH_POD_EVICTION_CANCELLED, 1, NULL, EFFECT_NONE),
                      SEC(150) + MSEC(10));
-    assert_int_equal(count(fx.log, CH_POD_EVICTED, NULL, EFFECT_NONE), 0);
+    assert_int_equal(log_count(fx.log, CH_POD_EVICTED, NULL, EFFECT_NONE), 0);
     fixture_fini(&fx);
 }
 

@@ -21,30 +21,12 @@
 #include "sim/sim.h"
 #include "util/util.h"
 
-static struct scenario *load(const char *name)
-{
-    const char *src = getenv("SSSIM_SOURCE_DIR");
-    if (src == NULL || *src == '\0') {
-        fprintf(stderr, "SSSIM_SOURCE_DIR is not set: skipped\n");
-        skip();
-    }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/scenarios/%s.json", src, name);
-    struct scn_error err;
-    memset(&err, 0, sizeof err);
-    struct scenario *scn = scenario_load(path, NULL, 0, &err);
-    if (scn == NULL) {
-        char line[1600];
-        scn_error_format(&err, line, sizeof line);
-        fail_msg("cannot load %s: %s", path, line);
-    }
-    return scn;
-}
+#include "fixture.h"
 
 /* The trace of one run in `fmt`, with the observers `sssim run` attaches. Caller frees. */
 static char *trace_of(const char *scenario, enum trace_format fmt, size_t *len_out)
 {
-    struct scenario *scn = load(scenario);
+    struct scenario *scn = fixture_load(scenario);
     struct sim *sim = sim_new(scn, NULL);
     struct history *hist = history_new(sim);
     struct trace *t = trace_new(sim, fmt);
@@ -253,7 +235,7 @@ static void chrome_trace_shows_the_split_brain(void **state)
     assert_true(overlap_in_time);
     /* Each fault and the violation, global; the Multi-Attach error and the node's events
      * on their tracks. */
-    struct scenario *scn = load("partition-force-delete");
+    struct scenario *scn = fixture_load("partition-force-delete");
     assert_int_equal(c.instants_global, scn->nfaults + 1);
     scenario_free(scn);
     assert_true(c.instants_thread >= 2);
@@ -333,7 +315,7 @@ static void formats_parse_by_name(void **state)
 static void trace_write_writes_the_whole_view(void **state)
 {
     (void)state;
-    struct scenario *scn = load("node-loss");
+    struct scenario *scn = fixture_load("node-loss");
     struct sim *sim = sim_new(scn, NULL);
     struct trace *t = trace_new(sim, TRACE_CHROME);
     sim_run(sim);

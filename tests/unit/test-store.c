@@ -1,0 +1,218 @@
+/* Unit tests of the object store: the API server rules it applies on writes (deletion
+ * grace, AlreadyExists, taint identity), its indexes, and change notification. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "engine/simtime.h"
+#include "model/store.h"
+#include "util/util.h"
+
+static const char scenario_json[] =
+    "{\"name\": \"store\", \"cluster\": {\"nodes\": ["
+    "{\"name\": \"node-a\", \"zone\": \"zone-a\"}, {\"name\": \"node-b\", \"zone\": \"zone-b\"}]},"
+    "\"objects\": [{\"apiVersion\": \"apps/v1\", \"kind\": \"StatefulSet\","
+    " \"metadata\": {\"name\": \"web\"}, \"spec\": {\"serviceName\": \"nginx\", \"replicas\": 3,"
+    " \"selector\": {\"matchLabels\": {\"app\": \"nginx\"}},"
+    " \"template\": {\"metadata\": {\"labels\": {\"app\": \"nginx\"}}, \"spec\": {"
+    "  \"terminationGracePeriodSeconds\": 30,"
+    "  \"containers\": [{\"name\": \"nginx\", \"image\": \"nginx:1.21\","
+    "   \"resources\": {\"requests\": {\"cpu\": \"250m\", \"memory\": \"64Mi\"}}}]}},"
+    " \"volumeClaimTemplates\": [{\"metadata\": {\"name\": \"www\"}, \"spec\": {"
+    "  \"accessModes\": [\"ReadWriteOnce\"], \"resources\": {\"requests\": {\"storage\": \"1Gi\"}}}}]}}]}";
+
+struct fx {
+    struct scenario *scn;
+    struct store *st;
+    int64_t now;
+    struct change log[64];
+    size_t nlog;
+};
+
+static void record(void *ctx, const struct change *c)
+{
+    struct fx *f = ctx;
+    if (f->nlog < ARRAY_LEN(f->log))
+        f->log[f->nlog++] = *c;
+}
+
+static int setup(void **state)
+{
+    struct fx *f = xcalloc(1, sizeof *f);
+    struct scn_error err;
+    f->scn = scenario_parse("store.json", scenario_json, strlen(scenario_json), NULL, 0, &err);
+    assert_non_null(f->scn);
+    f->st = store_new(f->scn, &f->now);
+    store_watch(f->st, record, f);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    store_free(f->st);
+    scenario_free(f->scn);
+    free(f);
+    return 0;
+}
+
+static size_t count(const struct fx *f, enum change_reason r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->nlog; i++)
+        n += f->log[i].reason == r;
+    return n;
+}
+
+/* pkg/registry/core/pod/strategy.go CheckGracefulDelete: an unscheduled pod goes at once. */
+static void an_unscheduled_pod_is_deleted_at_once(void **state)
+{
+    struct fx *f = *state;
+    uint32_t p = store_pod_create(f->st, 0, 0, NONE_ID);
+    assert_true(store_pod_delete(f->st, p, SEC(30), false));
+    assert_true(f->st->pods[p].gone);
+    assert_int_equal(count(f, CH_POD_GONE), 1);
+    assert_int_equal(count(f, CH_POD_DELETE_REQUESTED), 0);
+}
+
+/* A bound pod gets deletionTimestamp = now + grace and stays until its kubelet removes it;
+ * a second delete may shorten the grace, never lengthen it (rest/delete.go BeforeDelete). */
+static void a_bound_pod_stays_terminating_until_removed(void **state)
+{
+    struct fx *f = *state;
+    uint32_t p = store_pod_create(f->st, 0, 1, NONE_ID);
+    store_pod_bind(f->st, p, 0);
+    f->now = SEC(100);
+    assert_false(store_pod_delete(f->st, p, SEC(30), false));
+    assert_true(pod_terminating(&f->st->pods[p]));
+    assert_int_equal(f->st->pods[p].deletion_ts, SEC(130));
+    assert_false(store_pod_delete(f->st, p, SEC(60), false));
+    assert_int_equal(f->st->pods[p].deletion_ts, SEC(130));
+    assert_false(store_pod_delete(f->st, p, SEC(10), false));
+    assert_int_equal(f->st->pods[p].deletion_ts, SEC(110));
+    assert_int_equal(count(f, CH_POD_DELETE_REQUESTED), 1);
+    /* The name stays taken while the object exists: at most one pod per identity. */
+    assert_int_equal(store_pod_create(f->st, 0, 1, NONE_ID), NONE_ID);
+    assert_true(store_pod_delete(f->st, p, 0, true));
+    assert_int_equal(count(f, CH_POD_FORCE_DELETED), 1);
+    assert_int_not_equal(store_pod_create(f->st, 0, 1, NONE_ID), NONE_ID);
+}
+
+/* A pod in a terminal phase is removed with grace 0. */
+static void a_failed_pod_is_removed_with_grace_zero(void **state)
+{
+    struct fx *f = *state;
+    uint32_t p = store_pod_create(f->st, 0, 2, NONE_ID);
+    store_pod_bind(f->st, p, 1);
+    store_pod_set_phase(f->st, p, PHASE_FAILED, "Terminated");
+    assert_true(store_pod_delete(f->st, p, SEC(30), false));
+    assert_true(f->st->pods[p].gone);
+    assert_int_equal(f->st->nodes[1].npods, 0);
+}
+
+/* The node index and requested resources follow binding and removal. */
+static void binding_counts_requests_on_the_node(void **state)
+{
+    struct fx *f = *state;
+    uint32_t a = store_pod_create(f->st, 0, 0, NONE_ID);
+    uint32_t b = store_pod_create(f->st, 0, 1, NONE_ID);
+    store_pod_bind(f->st, a, 0);
+    store_pod_bind(f->st, b, 0);
+    assert_int_equal(f->st->nodes[0].npods, 2);
+    assert_int_equal(f->st->nodes[0].requested.cpu_milli, 500);
+    store_pod_delete(f->st, a, 0, true);
+    assert_int_equal(f->st->nodes[0].npods, 1);
+    assert_int_equal(f->st->nodes[0].pods[0], b);
+    assert_int_equal(f->st->nodes[0].requested.cpu_milli, 250);
+    assert_int_equal(f->st->nodes[0].requested.memory_bytes, 64 << 20);
+}
+
+/* A taint is identified by key and effect: adding it twice adds it once. */
+static void taints_are_unique_by_key_and_effect(void **state)
+{
+    struct fx *f = *state;
+    struct taint t = {"node.kubernetes.io/unreachable", "", EFFECT_NO_SCHEDULE};
+    assert_true(store_node_add_taint(f->st, 0, &t));
+    assert_false(store_node_add_taint(f->st, 0, &t));
+    t.effect = EFFECT_NO_EXECUTE;
+    assert_true(store_node_add_taint(f->st, 0, &t));
+    assert_int_equal(f->st->nodes[0].ntaints, 2);
+    assert_true(node_has_taint(&f->st->nodes[0], t.key, EFFECT_NO_EXECUTE));
+    assert_true(store_node_remove_taint(f->st, 0, t.key, EFFECT_NO_SCHEDULE));
+    assert_false(store_node_remove_taint(f->st, 0, t.key, EFFECT_NO_SCHEDULE));
+    assert_int_equal(f->st->nodes[0].ntaints, 1);
+    assert_int_equal(count(f, CH_NODE_TAINTED), 2);
+    assert_int_equal(count(f, CH_NODE_UNTAINTED), 1);
+}
+
+/* The Lease is renewed on a grid while the kubelet renews, and frozen when it stops. */
+static void the_lease_renew_time_follows_the_grid(void **state)
+{
+    struct fx *f = *state;
+    store_node_lease_start(f->st, 0, -SEC(3));
+    const struct node *n = &f->st->nodes[0];
+    assert_int_equal(node_lease_renew_time(n, SEC(0)), -SEC(3));
+    assert_int_equal(node_lease_renew_time(n, SEC(25)), SEC(17));
+    f->now = SEC(25);
+    store_node_lease_stop(f->st, 0);
+    assert_int_equal(node_lease_renew_time(n, SEC(500)), SEC(17));
+}
+
+/* Claims are named <template>-<set>-<ordinal>; a claim made again gets a new volume name. */
+static void claims_are_indexed_by_ordinal_and_volumes_named_per_claim(void **state)
+{
+    struct fx *f = *state;
+    uint32_t c = store_pvc_create(f->st, 0, 0, 4);
+    assert_string_equal(f->st->pvcs[c].name, "www-web-4");
+    assert_int_equal(store_sts_claim(f->st, 0, 0, 4), c);
+    assert_int_equal(store_pvc_create(f->st, 0, 0, 4), NONE_ID);
+    uint32_t v = store_pv_create(f->st, c, 0);
+    store_pvc_bind(f->st, c, v);
+    store_pvc_remove(f->st, c);
+    assert_int_equal(store_sts_claim(f->st, 0, 0, 4), NONE_ID);
+    uint32_t c2 = store_pvc_create(f->st, 0, 0, 4);
+    uint32_t v2 = store_pv_create(f->st, c2, 0);
+    assert_string_not_equal(f->st->pvs[v].name, f->st->pvs[v2].name);
+}
+
+/* Changes reach watchers in order with increasing sequence numbers and the clock's time. */
+static void changes_are_numbered_in_order(void **state)
+{
+    struct fx *f = *state;
+    f->now = SEC(7);
+    store_pod_create(f->st, 0, 0, NONE_ID);
+    store_node_set_unschedulable(f->st, 1, true);
+    store_node_set_unschedulable(f->st, 1, true); /* no change, no notification */
+    assert_int_equal(f->nlog, 2);
+    assert_true(f->log[1].seq == f->log[0].seq + 1);
+    assert_int_equal(f->log[0].time, SEC(7));
+    assert_int_equal(f->log[1].reason, CH_NODE_CORDONED);
+    assert_int_equal(store_pod_by_name(f->st, "web-0"), f->log[0].obj);
+    assert_int_equal(store_pod_by_name(f->st, "web-9"), NONE_ID);
+    assert_int_equal(store_find_node(f->st, "node-b"), 1);
+    assert_string_equal(store_pod_dns_name(f->st, &f->st->pods[f->log[0].obj]),
+                        "web-0.nginx.default.svc.cluster.local");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(an_unscheduled_pod_is_deleted_at_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_bound_pod_stays_terminating_until_removed, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_failed_pod_is_removed_with_grace_zero, setup, teardown),
+        cmocka_unit_test_setup_teardown(binding_counts_requests_on_the_node, setup, teardown),
+        cmocka_unit_test_setup_teardown(taints_are_unique_by_key_and_effect, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_lease_renew_time_follows_the_grid, setup, teardown),
+        cmocka_unit_test_setup_teardown(claims_are_indexed_by_ordinal_and_volumes_named_per_claim,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(changes_are_numbered_in_order, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
