@@ -39,9 +39,9 @@ const char *invariants_guarantee(enum invariant i)
             "ordinal k only ever mounts its own claim <template>-<set>-k, which keeps its volume",
         [INV_SINGLE_ATTACH_RWO] =
             "a ReadWriteOnce volume is attached to at most one node at a time",
-        [INV_UPDATE_ORDER] =
-            "a rolling update replaces Pods from the highest ordinal down, never below the "
-            "partition, with at most maxUnavailable unavailable",
+        [INV_UPDATE_ORDER] = ("a rolling update replaces Pods from the highest ordinal down, "
+                              "never below the partition, with at most maxUnavailable "
+                              "unavailable"),
     };
     return text[i];
 }

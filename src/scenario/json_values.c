@@ -72,14 +72,14 @@ static const char *const dist_names[] = {
 /* The fields each kind takes besides "dist" (the order of enum dist_kind). */
 static const struct scn_field dist_fields[][4] = {
     [DIST_CONSTANT] = {{"dist", FIELD_USED}, {"value", FIELD_USED}, {NULL, FIELD_USED}},
-    [DIST_UNIFORM] = {{"dist", FIELD_USED}, {"min", FIELD_USED}, {"max", FIELD_USED}, {NULL}},
+    [DIST_UNIFORM] = {{"dist", FIELD_USED}, {"min", FIELD_USED}, {"max", FIELD_USED}, {NULL, FIELD_USED}},
     [DIST_EXPONENTIAL] = {{"dist", FIELD_USED}, {"mean", FIELD_USED}, {NULL, FIELD_USED}},
     [DIST_LOGNORMAL] = {{"dist", FIELD_USED},
                         {"median", FIELD_USED},
                         {"sigma", FIELD_USED},
-                        {NULL}},
-    [DIST_GAMMA] = {{"dist", FIELD_USED}, {"shape", FIELD_USED}, {"mean", FIELD_USED}, {NULL}},
-    [DIST_WEIBULL] = {{"dist", FIELD_USED}, {"shape", FIELD_USED}, {"scale", FIELD_USED}, {NULL}},
+                        {NULL, FIELD_USED}},
+    [DIST_GAMMA] = {{"dist", FIELD_USED}, {"shape", FIELD_USED}, {"mean", FIELD_USED}, {NULL, FIELD_USED}},
+    [DIST_WEIBULL] = {{"dist", FIELD_USED}, {"shape", FIELD_USED}, {"scale", FIELD_USED}, {NULL, FIELD_USED}},
     [DIST_EMPIRICAL] = {{"dist", FIELD_USED}, {"samples", FIELD_USED}, {NULL, FIELD_USED}},
 };
 
