@@ -289,6 +289,20 @@ def cli_contract():
 
 
 @test
+def event_cap_stops_a_run_clearly():
+    """A run that reaches maxEvents stops there with exit 1 and a message saying so."""
+    base = json.load(open(os.path.join(SCN, "node-loss.json")))
+    base["maxEvents"] = 100
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "capped.json")
+        json.dump(base, open(path, "w"))
+        r = run("run", path, "--quiet")
+        check(r.returncode == 1, f"exit {r.returncode}")
+        check("event cap (maxEvents 100)" in r.stderr and "raise maxEvents" in r.stderr,
+              r.stderr)
+
+
+@test
 def outputs_written_whole():
     """A summary that cannot be written fails with exit 2 and leaves nothing behind; csv
     traces have a header; '-' writes to standard output."""
