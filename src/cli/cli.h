@@ -2,6 +2,7 @@
 #ifndef SSSIM_CLI_H
 #define SSSIM_CLI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "scenario/scenario.h"
@@ -20,6 +21,11 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct scenario *cli_load(const char *file, const struct scn_override *ov, size_t nov);
 /* Test-only rule breakers from SSSIM_TEST_MUTATION ("sts-ignore-order,..."); 0 if unset. */
 uint32_t cli_mutations(void);
+struct plotter;
+/* Show what the plotter has to say: dumb plots on standard output (standard error when a
+ * summary or trace took it), the no-gnuplot notice unless quiet, errors always. Returns the
+ * exit status for `rc` (a PLOT_* result). */
+int cli_plots_finish(struct plotter *pl, int rc, bool quiet, bool stdout_taken);
 /* Parse a non-negative integer argument; -1 on error. */
 int cli_parse_u64(const char *s, uint64_t *out);
 

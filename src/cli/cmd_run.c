@@ -291,23 +291,9 @@ static void replication_report(const struct replications *r, struct strbuf *o)
 
 /* --- --plots ----------------------------------------------------------------------- */
 
-/* Show what the plotter has to say: dumb plots on standard output (standard error when a
- * summary or trace took it), the no-gnuplot notice unless --quiet, errors always. */
-static int plots_finish(struct plotter *pl, int rc, bool quiet, bool stdout_taken)
-{
-    size_t len;
-    const char *text = plotter_text(pl, &len);
-    if (len)
-        fwrite(text, 1, len, stdout_taken ? stderr : stdout);
-    if (rc == PLOT_ERROR)
-        cli_error("%s", plotter_error(pl));
-    else if (plotter_notice(pl) && !quiet)
-        cli_error("%s", plotter_notice(pl));
-    return rc == PLOT_ERROR ? EXIT_USAGE : EXIT_OK;
-}
 
-/* The timeline needs its own observer, so the run is made again with the same options:
- * runs are deterministic and observers change nothing, so it is the same run. */
+/* Replications keep figures, not timelines: replication 0 is run once more with the
+ * timeline observer (runs are deterministic, so it is the same run). */
 static int plot_run_timeline(struct plotter *pl, const struct scenario *scn,
                              const struct sim_options *opt)
 {
@@ -343,7 +329,7 @@ static int plot_replications(const struct run_args *a, const struct replications
             rc = frc;
     }
     free(v);
-    int status = plots_finish(pl, rc, a->quiet, stdout_taken);
+    int status = cli_plots_finish(pl, rc, a->quiet, stdout_taken);
     plotter_free(pl);
     return status;
 }
@@ -480,7 +466,7 @@ int cmd_run(int argc, char **argv)
     if (a.plots_dir) {
         struct plotter *pl = plotter_new(a.plots_dir, (enum plot_format)a.plots_format);
         int prc = plot_timeline(pl, r.timeline);
-        if (plots_finish(pl, prc, a.quiet, stdout_taken) != EXIT_OK)
+        if (cli_plots_finish(pl, prc, a.quiet, stdout_taken) != EXIT_OK)
             status = EXIT_USAGE;
         plotter_free(pl);
     }

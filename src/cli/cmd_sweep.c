@@ -196,14 +196,7 @@ static int sweep_plots(const char *dir, int format, bool quiet, bool stdout_take
         if (frc != PLOT_OK)
             rc = frc;
     }
-    size_t len;
-    const char *text = plotter_text(pl, &len);
-    if (len)
-        fwrite(text, 1, len, stdout_taken ? stderr : stdout);
-    if (rc == PLOT_ERROR)
-        cli_error("%s", plotter_error(pl));
-    else if (plotter_notice(pl) && !quiet)
-        cli_error("%s", plotter_notice(pl));
+    int status = cli_plots_finish(pl, rc, quiet, stdout_taken);
     plotter_free(pl);
     free(p50);
     free(p99);
@@ -211,7 +204,7 @@ static int sweep_plots(const char *dir, int format, bool quiet, bool stdout_take
         free(series[k]);
     free(series);
     free(xvalues);
-    return rc == PLOT_ERROR ? EXIT_USAGE : EXIT_OK;
+    return status;
 }
 
 /* --- end of --plots ---------------------------------------------------------------- */

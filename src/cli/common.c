@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "observe/plot.h"
 #include "sim/sim.h"
 
 void cli_error(const char *fmt, ...)
@@ -80,4 +81,19 @@ int cli_parse_u64(const char *s, uint64_t *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* Show what the plotter has to say: dumb plots on standard output (standard error when a
+ * summary or trace took it), the no-gnuplot notice unless --quiet, errors always. */
+int cli_plots_finish(struct plotter *pl, int rc, bool quiet, bool stdout_taken)
+{
+    size_t len;
+    const char *text = plotter_text(pl, &len);
+    if (len)
+        fwrite(text, 1, len, stdout_taken ? stderr : stdout);
+    if (rc == PLOT_ERROR)
+        cli_error("%s", plotter_error(pl));
+    else if (plotter_notice(pl) && !quiet)
+        cli_error("%s", plotter_notice(pl));
+    return rc == PLOT_ERROR ? EXIT_USAGE : EXIT_OK;
 }
