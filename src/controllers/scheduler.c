@@ -102,11 +102,41 @@ struct host_table {
     uint32_t used;
 };
 
-/* A node's last NodeResourcesFit score and the requests it was computed for. */
-struct fit_memo {
-    int64_t cpu, mem; /* requested + assumed + the pod's non-zero requests */
-    int64_t fit;
-    bool valid;
+/* What the filters said of one node: the rejecting plugin (0: the node fits), whether
+ * preemption could help, and the reasons for the FailedScheduling message. */
+struct verdict {
+    uint32_t plugin;
+    bool unresolvable;
+    uint32_t nwhy;
+    const char *why[4];
+};
+
+/* The scheduler's snapshot (internal/cache Snapshot, refreshed by NodeInfo.Generation)
+ * files every node under a class: nodes of one class (same zone, allocatable and requests
+ * in use, schedulable, without a taint that filters) get the same filter verdict and the
+ * same NodeResourcesFit score for any pod. A cycle samples hundreds of nodes but meets a
+ * few classes, so it runs the filters and the score once per class it meets: the cost of
+ * a cycle no longer grows with the number of plugins times the sampled nodes. Nodes that
+ * fit no class (cordoned, tainted) are filtered one by one as before. */
+#define CLASS_GONE UINT32_MAX      /* the Node object is deleted */
+#define CLASS_ALONE (UINT32_MAX - 1) /* filtered on its own */
+
+struct node_class {
+    uint32_t zone;
+    struct resources alloc, used; /* used: requested + assumed */
+    /* The current cycle: the verdict (valid while stamp == cycle); for a class that fits,
+     * its fit score and how many of its nodes in the sampled window hold no pod of the set
+     * (valid while win_stamp == cycle). */
+    uint64_t stamp, win_stamp;
+    struct verdict v;
+    int64_t fit, total;
+    uint32_t win_count;
+};
+
+/* A feasible node scored on its own: filtered alone, or holding pods of the set. */
+struct scored {
+    uint32_t zone, hosted; /* hosted: pods of the set on the node */
+    int64_t fit, raw, total;
 };
 
 struct scheduler {
@@ -133,17 +163,27 @@ struct scheduler {
     struct host_table *hosts;  /* [set]: bound pods of the set per node */
     uint32_t *zone_count;      /* [set * nzones + zone] */
     bool *zone_named;          /* [zone]: the zone label is set (a node in zone "" has none) */
-    /* Scratch of one cycle. */
-    uint32_t *feasible;
-    int64_t *fit_score;
-    struct fit_memo *fit_memo; /* [node] */
-    int64_t *spread_score;
+    /* The snapshot: the class of each node as of node_gen == snap_gen[node]. */
+    uint32_t *node_class, *snap_gen;
+    struct node_class *classes;
+    uint32_t nclasses;
+    size_t classes_cap;
+    uint32_t *class_slots; /* open addressing over classes, NONE_ID empty */
+    uint32_t class_slots_cap;
+    uint64_t cycle; /* the current cycle's stamp */
+    /* Scratch of one cycle: the classes met in the sampled window that fit, and the
+     * feasible nodes scored on their own (alone_at[node] their index while
+     * alone_stamp[node] == cycle). */
+    uint32_t *win_classes;
+    uint32_t nwin_classes;
+    size_t win_classes_cap;
+    struct scored *alone;
+    uint32_t nalone;
+    uint32_t *alone_at;
+    uint64_t *alone_stamp;
     bool *zone_seen;
-    /* select_host's spread score of a node without pods of the set, per zone, valid while
-     * zone_stamp[zone] == stamp (one stamp per select_host call). */
+    /* select_host's raw spread score of the nodes of a zone without pods of the set. */
     int64_t *zone_spread;
-    uint64_t *zone_stamp;
-    uint64_t stamp;
     struct tally *tallies;
     uint32_t ntallies;
     size_t tallies_cap;
@@ -167,6 +207,8 @@ struct cycle {
     uint32_t wffc[8], nwffc;                       /* unbound WaitForFirstConsumer claims */
     const struct scn_storage_class *wffc_class[8]; /* each one's class */
     uint32_t plugins;                              /* rejecting plugins over all nodes */
+    bool per_node;                 /* a nodeSelector: labels differ within a class */
+    int64_t score_cpu, score_mem; /* GetNonzeroRequests, for the score */
 };
 
 /* "1.31" → 31; anything else is the current version. */
@@ -192,18 +234,6 @@ static struct sched_pod *pod_state(struct scheduler *s, uint32_t pod)
 static uint32_t host_home(uint32_t node, uint32_t cap)
 {
     return (node * 2654435761u) & (cap - 1); /* Knuth's multiplicative hash */
-}
-
-static uint32_t host_count(const struct host_table *t, uint32_t node)
-{
-    if (t->used == 0)
-        return 0;
-    for (uint32_t i = host_home(node, t->cap);; i = (i + 1) & (t->cap - 1)) {
-        if (t->slots[i].node == node)
-            return t->slots[i].count;
-        if (t->slots[i].node == NONE_ID)
-            return 0;
-    }
 }
 
 static void host_put(struct host_table *t, uint32_t node, uint32_t count)
@@ -292,6 +322,8 @@ static void unsched_remove(struct scheduler *s, uint32_t pod)
     s->pods[last].slot = sp->slot;
 }
 
+static void snap_invalidate(struct scheduler *s, uint32_t id);
+
 static void release_assumed(struct scheduler *s, struct sched_pod *sp)
 {
     struct resources *a = &s->assumed[sp->node];
@@ -299,6 +331,7 @@ static void release_assumed(struct scheduler *s, struct sched_pod *sp)
     a->memory_bytes -= sp->assumed.memory_bytes;
     a->pods -= sp->assumed.pods;
     memset(&sp->assumed, 0, sizeof sp->assumed);
+    snap_invalidate(s, sp->node);
 }
 
 /* The pod leaves the queue for good (bound or deleted). */
@@ -375,6 +408,97 @@ static void queue_move_claim(struct scheduler *s, uint32_t pvc)
 {
     VEC_PUSH(s->moved_claims, s->nmoved_claims, s->moved_claims_cap, pvc);
     queue_move(s, PL_VOLUME_BINDING);
+}
+
+/* --- The snapshot --------------------------------------------------------------------- */
+
+static uint64_t class_hash(const struct node_class *k)
+{
+    const int64_t f[] = {k->alloc.cpu_milli, k->alloc.memory_bytes, k->alloc.pods,
+                         k->used.cpu_milli,  k->used.memory_bytes,  k->used.pods};
+    uint64_t h = mix64(k->zone);
+    for (size_t i = 0; i < ARRAY_LEN(f); i++)
+        h = mix64(h ^ (uint64_t)f[i]);
+    return h;
+}
+
+static bool same_resources(const struct resources *a, const struct resources *b)
+{
+    return a->cpu_milli == b->cpu_milli && a->memory_bytes == b->memory_bytes &&
+           a->pods == b->pods;
+}
+
+static void class_slot_put(struct scheduler *s, uint32_t id)
+{
+    uint32_t mask = s->class_slots_cap - 1;
+    uint32_t i = (uint32_t)class_hash(&s->classes[id]) & mask;
+    while (s->class_slots[i] != NONE_ID)
+        i = (i + 1) & mask;
+    s->class_slots[i] = id;
+}
+
+/* The class with `key`'s zone and resources, made on first sight. Classes are never
+ * dropped: a cluster has few (zones x fill levels x node shapes). */
+static uint32_t class_intern(struct scheduler *s, const struct node_class *key)
+{
+    if (2 * (s->nclasses + 1) > s->class_slots_cap) {
+        free(s->class_slots);
+        s->class_slots_cap = s->class_slots_cap ? 2 * s->class_slots_cap : 64;
+        s->class_slots = xmalloc(s->class_slots_cap * sizeof *s->class_slots);
+        memset(s->class_slots, 0xff, s->class_slots_cap * sizeof *s->class_slots);
+        for (uint32_t id = 0; id < s->nclasses; id++)
+            class_slot_put(s, id);
+    }
+    uint32_t mask = s->class_slots_cap - 1;
+    for (uint32_t i = (uint32_t)class_hash(key) & mask;; i = (i + 1) & mask) {
+        uint32_t id = s->class_slots[i];
+        if (id == NONE_ID)
+            break;
+        const struct node_class *c = &s->classes[id];
+        if (c->zone == key->zone && same_resources(&c->alloc, &key->alloc) &&
+            same_resources(&c->used, &key->used))
+            return id;
+    }
+    struct node_class c = {.zone = key->zone, .alloc = key->alloc, .used = key->used};
+    VEC_PUSH(s->classes, s->nclasses, s->classes_cap, c);
+    class_slot_put(s, s->nclasses - 1);
+    return s->nclasses - 1;
+}
+
+static struct resources node_used(const struct scheduler *s, const struct node *n)
+{
+    const struct resources *a = &s->assumed[n->id];
+    return (struct resources){n->requested.cpu_milli + a->cpu_milli,
+                              n->requested.memory_bytes + a->memory_bytes,
+                              n->requested.pods + a->pods};
+}
+
+/* cache.UpdateSnapshot for one node whose generation moved. */
+static void snap_refresh(struct scheduler *s, uint32_t id)
+{
+    const struct store *st = s->sim->store;
+    const struct node *n = &st->nodes[id];
+    s->snap_gen[id] = st->node_gen[id];
+    if (!n->exists) {
+        s->node_class[id] = CLASS_GONE;
+        return;
+    }
+    bool alone = n->unschedulable;
+    for (uint32_t i = 0; !alone && i < n->ntaints; i++)
+        alone = n->taints[i].taint.effect == EFFECT_NO_SCHEDULE ||
+                n->taints[i].taint.effect == EFFECT_NO_EXECUTE;
+    if (alone) {
+        s->node_class[id] = CLASS_ALONE;
+        return;
+    }
+    struct node_class key = {.zone = n->zone, .alloc = n->allocatable, .used = node_used(s, n)};
+    s->node_class[id] = class_intern(s, &key);
+}
+
+/* The scheduler's own change to a node (a pod assumed or forgotten) moves its NodeInfo. */
+static void snap_invalidate(struct scheduler *s, uint32_t id)
+{
+    s->snap_gen[id] = s->sim->store->node_gen[id] - 1;
 }
 
 /* --- Reading the pod and the nodes ---------------------------------------------------- */
@@ -511,18 +635,27 @@ static const char *intern(struct scheduler *s, const char *text)
     return copy;
 }
 
-static void tally(struct scheduler *s, const struct cycle *cy, const char *reason)
+/* A filter's reason for rejecting one node (kept only when messages are built). */
+static void note(const struct cycle *cy, struct verdict *v, const char *reason)
 {
-    if (!cy->text)
-        return;
-    for (uint32_t i = 0; i < s->ntallies; i++) {
-        if (s->tallies[i].reason == reason) {
+    if (cy->text && v->nwhy < ARRAY_LEN(v->why))
+        v->why[v->nwhy++] = reason;
+}
+
+/* Count one node's reasons (NodeToStatus, folded as the message does). */
+static void tally(struct scheduler *s, const struct verdict *v)
+{
+    for (uint32_t w = 0; w < v->nwhy; w++) {
+        uint32_t i = 0;
+        while (i < s->ntallies && s->tallies[i].reason != v->why[w])
+            i++;
+        if (i < s->ntallies) {
             s->tallies[i].count++;
-            return;
+        } else {
+            struct tally t = {v->why[w], 1};
+            VEC_PUSH(s->tallies, s->ntallies, s->tallies_cap, t);
         }
     }
-    struct tally t = {reason, 1};
-    VEC_PUSH(s->tallies, s->ntallies, s->tallies_cap, t);
 }
 
 static int cmp_str(const void *x, const void *y)
@@ -636,19 +769,21 @@ static const char *prefilter_volumes(struct scheduler *s, struct cycle *cy)
 /* The filters of the default profile in order (NodeUnschedulable, NodeName, TaintToleration,
  * NodeAffinity, NodePorts, NodeResourcesFit, VolumeRestrictions, NodeVolumeLimits,
  * VolumeBinding, VolumeZone, ...); RunFilterPlugins stops at the first rejection. Returns
- * the rejecting plugin (0: the node fits); *unresolvable says whether preemption could help. */
-static uint32_t filter_node(struct scheduler *s, struct cycle *cy, const struct node *n,
-                            bool *unresolvable)
+ * the rejecting plugin in *v (0: the node fits). */
+static void filter_node(struct scheduler *s, const struct cycle *cy, const struct node *n,
+                        struct verdict *v)
 {
     const struct store *st = s->sim->store;
-    *unresolvable = true;
+    v->nwhy = 0;
+    v->unresolvable = true;
 
     /* nodeunschedulable.Filter: spec.unschedulable unless the pod tolerates
      * node.kubernetes.io/unschedulable:NoSchedule. */
     struct taint unsched = {TAINT_UNSCHEDULABLE, "", EFFECT_NO_SCHEDULE};
     if (n->unschedulable && !tolerates(cy, &unsched)) {
-        tally(s, cy, "node(s) were unschedulable");
-        return PL_NODE_UNSCHEDULABLE;
+        note(cy, v, "node(s) were unschedulable");
+        v->plugin = PL_NODE_UNSCHEDULABLE;
+        return;
     }
 
     /* tainttoleration.Filter: the first NoSchedule/NoExecute taint not tolerated
@@ -662,56 +797,60 @@ static uint32_t filter_node(struct scheduler *s, struct cycle *cy, const struct 
             continue;
         if (cy->text) {
             if (s->minor >= 34) {
-                tally(s, cy, "node(s) had untolerated taint(s)");
+                note(cy, v, "node(s) had untolerated taint(s)");
             } else {
                 struct strbuf *m = &s->msg;
                 strbuf_reset(m);
                 strbuf_printf(m, "node(s) had untolerated taint {%s: %s}", k->key,
                               k->value ? k->value : "");
-                tally(s, cy, intern(s, m->buf));
+                note(cy, v, intern(s, m->buf));
             }
         }
-        return PL_TAINT_TOLERATION;
+        v->plugin = PL_TAINT_TOLERATION;
+        return;
     }
 
     /* nodeaffinity.Filter: spec.nodeSelector and the required zone term (In). */
     bool match = true;
     for (uint32_t i = 0; match && i < cy->spec->nnode_selector; i++) {
-        const char *v = node_label(st, n, cy->spec->node_selector[i].key);
-        match = v != NULL && strcmp(v, cy->spec->node_selector[i].value) == 0;
+        const char *val = node_label(st, n, cy->spec->node_selector[i].key);
+        match = val != NULL && strcmp(val, cy->spec->node_selector[i].value) == 0;
     }
     if (match && cy->spec->nzones > 0)
         match = node_has_zone(s, n) && zone_in(st, cy->spec->zones, cy->spec->nzones, n->zone);
     if (!match) {
-        tally(s, cy, "node(s) didn't match Pod's node affinity/selector");
-        return PL_NODE_AFFINITY;
+        note(cy, v, "node(s) didn't match Pod's node affinity/selector");
+        v->plugin = PL_NODE_AFFINITY;
+        return;
     }
 
     /* noderesources fitsRequest: all insufficient resources are reported; a request above
      * the node's allocatable is unresolvable (preemption cannot help). */
     const struct resources *a = &s->assumed[n->id];
     bool fits = true;
-    *unresolvable = false;
+    v->unresolvable = false;
     if (n->requested.pods + a->pods + 1 > n->allocatable.pods) {
-        tally(s, cy, "Too many pods");
+        note(cy, v, "Too many pods");
         fits = false;
-        *unresolvable |= n->allocatable.pods < 1;
+        v->unresolvable |= n->allocatable.pods < 1;
     }
     int64_t cpu_free = n->allocatable.cpu_milli - n->requested.cpu_milli - a->cpu_milli;
     if (cy->req.cpu_milli > 0 && cy->req.cpu_milli > cpu_free) {
-        tally(s, cy, "Insufficient cpu");
+        note(cy, v, "Insufficient cpu");
         fits = false;
-        *unresolvable |= cy->req.cpu_milli > n->allocatable.cpu_milli;
+        v->unresolvable |= cy->req.cpu_milli > n->allocatable.cpu_milli;
     }
     int64_t mem_free = n->allocatable.memory_bytes - n->requested.memory_bytes - a->memory_bytes;
     if (cy->req.memory_bytes > 0 && cy->req.memory_bytes > mem_free) {
-        tally(s, cy, "Insufficient memory");
+        note(cy, v, "Insufficient memory");
         fits = false;
-        *unresolvable |= cy->req.memory_bytes > n->allocatable.memory_bytes;
+        v->unresolvable |= cy->req.memory_bytes > n->allocatable.memory_bytes;
     }
-    if (!fits)
-        return PL_NODE_RESOURCES_FIT;
-    *unresolvable = true;
+    if (!fits) {
+        v->plugin = PL_NODE_RESOURCES_FIT;
+        return;
+    }
+    v->unresolvable = true;
 
     /* volumebinding.Filter (FindPodVolumes): a bound PV's node affinity (its zone) must
      * match the node; an unbound WaitForFirstConsumer claim needs the class's
@@ -727,12 +866,10 @@ static uint32_t filter_node(struct scheduler *s, struct cycle *cy, const struct 
             bind_conflict = true;
     }
     if (node_conflict)
-        tally(s, cy, "node(s) had volume node affinity conflict");
+        note(cy, v, "node(s) had volume node affinity conflict");
     if (bind_conflict)
-        tally(s, cy, "node(s) didn't find available persistent volumes to bind");
-    if (node_conflict || bind_conflict)
-        return PL_VOLUME_BINDING;
-    return 0;
+        note(cy, v, "node(s) didn't find available persistent volumes to bind");
+    v->plugin = node_conflict || bind_conflict ? PL_VOLUME_BINDING : 0;
 }
 
 /* --- Score and selectHost ------------------------------------------------------------- */
@@ -756,108 +893,172 @@ static int64_t least_requested(int64_t requested, int64_t capacity)
     return x / capacity;
 }
 
+/* NodeResourcesFit with LeastAllocated over cpu and memory (weight 1 each) for a node with
+ * `used` of `alloc` in use, adding the pod's non-zero requests. */
+static int64_t fit_score(const struct resources *alloc, const struct resources *used,
+                         const struct cycle *cy)
+{
+    int64_t fit = 0, wsum = 0;
+    if (alloc->cpu_milli) {
+        fit += least_requested(used->cpu_milli + cy->score_cpu, alloc->cpu_milli);
+        wsum++;
+    }
+    if (alloc->memory_bytes) {
+        fit += least_requested(used->memory_bytes + cy->score_mem, alloc->memory_bytes);
+        wsum++;
+    }
+    /* fit is not negative: halving is the division by two. */
+    return wsum == 2 ? fit >> 1 : wsum == 1 ? fit : 0;
+}
+
+static void add_alone(struct scheduler *s, uint32_t node, uint32_t zone, int64_t fit)
+{
+    s->alone[s->nalone] = (struct scored){.zone = zone, .fit = fit};
+    s->alone_at[node] = s->nalone++;
+    s->alone_stamp[node] = s->cycle;
+}
+
+/* One step of the filter walk: count a feasible node under its class, or keep it apart. */
+static void add_feasible(struct scheduler *s, const struct cycle *cy, uint32_t id,
+                         struct node_class *nc)
+{
+    const struct store *st = s->sim->store;
+    if (nc == NULL || cy->per_node) {
+        const struct node *n = &st->nodes[id];
+        struct resources used = node_used(s, n);
+        add_alone(s, id, n->zone, fit_score(&n->allocatable, &used, cy));
+        return;
+    }
+    if (nc->win_stamp != s->cycle) {
+        nc->win_stamp = s->cycle;
+        nc->win_count = 0;
+        nc->fit = fit_score(&nc->alloc, &nc->used, cy);
+        VEC_PUSH(s->win_classes, s->nwin_classes, s->win_classes_cap,
+                 (uint32_t)(nc - s->classes));
+    }
+    nc->win_count++;
+}
+
+/* Whether `node` lies in the window the walk visited: k nodes from `start`, wrapping. */
+static bool in_window(const struct scheduler *s, uint32_t start, uint32_t k, uint32_t node)
+{
+    uint32_t off = node >= start ? node - start : node + s->nnodes - start;
+    return off < k;
+}
+
+/* podtopologyspread NormalizeScore: fewer matching pods score higher. */
+static int64_t spread_normalized(int64_t raw, int64_t smin, int64_t smax)
+{
+    return smax == 0 ? MAX_NODE_SCORE : MAX_NODE_SCORE * (smax + smin - raw) / smax;
+}
+
 /* The score is kept to the two default scores that tell nodes apart for a StatefulSet
  * pod: NodeResourcesFit (LeastAllocated over cpu and memory, weight 1, with the pod's
  * non-zero requests; node usage is the sum of real requests) and PodTopologySpread with
  * the system default constraints (weight 2) over pods of the same set. The other default
  * scores (TaintToleration, NodeAffinity, InterPodAffinity: equal on every node without
- * preferred terms; BalancedAllocation, ImageLocality) are left out. Ties are broken as
- * selectHost does: uniformly at random (reservoir sampling). */
-static uint32_t select_host(struct scheduler *s, const struct cycle *cy, uint32_t nfeasible)
+ * preferred terms; BalancedAllocation, ImageLocality) are left out.
+ *
+ * Nodes of one class without pods of the set score alike, so they are scored once per
+ * class; the nodes of the window that hold pods of the set (a set has few) are taken out
+ * of their class and scored on their own. Ties are broken as selectHost does: uniformly at
+ * random (reservoir sampling). */
+static uint32_t select_host(struct scheduler *s, const struct cycle *cy, uint32_t start,
+                            uint32_t k, uint32_t nfeasible)
 {
-    struct sim *sim = s->sim;
-    const struct store *st = sim->store;
     uint32_t set = cy->p->sts;
+    const struct host_table *hosts = &s->hosts[set];
+    for (uint32_t i = 0; i < hosts->cap; i++) {
+        uint32_t node = hosts->slots[i].node;
+        if (node == NONE_ID || !in_window(s, start, k, node))
+            continue;
+        if (s->alone_stamp[node] == s->cycle) {
+            s->alone[s->alone_at[node]].hosted = hosts->slots[i].count;
+            continue;
+        }
+        uint32_t c = s->node_class[node];
+        if (c >= s->nclasses || cy->per_node)
+            continue;
+        struct node_class *nc = &s->classes[c];
+        if (nc->stamp != s->cycle || nc->v.plugin != 0)
+            continue;
+        nc->win_count--;
+        add_alone(s, node, nc->zone, nc->fit);
+        s->alone[s->nalone - 1].hosted = hosts->slots[i].count;
+    }
 
-    int64_t cpu = cy->req.cpu_milli ? cy->req.cpu_milli : DEFAULT_MILLI_CPU;
-    int64_t mem = cy->req.memory_bytes ? cy->req.memory_bytes : DEFAULT_MEMORY_BYTES;
     uint32_t nzones = 0;
     memset(s->zone_seen, 0, s->nzones * sizeof *s->zone_seen);
-    for (uint32_t i = 0; i < nfeasible; i++) {
-        const struct node *n = &st->nodes[s->feasible[i]];
-        if (node_has_zone(s, n) && !s->zone_seen[n->zone]) {
-            s->zone_seen[n->zone] = true;
+    for (uint32_t i = 0; i < s->nwin_classes + s->nalone; i++) {
+        uint32_t z = i < s->nwin_classes ? s->classes[s->win_classes[i]].zone
+                                         : s->alone[i - s->nwin_classes].zone;
+        if (s->zone_named[z] && !s->zone_seen[z]) {
+            s->zone_seen[z] = true;
             nzones++;
         }
     }
     /* podtopologyspread scoring.go: topologyNormalizingWeight = log(size + 2), the
-     * hostname size being the number of filtered nodes. */
+     * hostname size being the number of filtered nodes; scoreForCount: cnt × weight +
+     * (maxSkew - 1) per constraint whose key the node has. */
     double w_host = log((double)nfeasible + 2);
     double w_zone = log((double)nzones + 2);
     int64_t smin = INT64_MAX, smax = 0;
-    const struct host_table *hosts = &s->hosts[set];
-    s->stamp++;
-    for (uint32_t i = 0; i < nfeasible; i++) {
-        const struct node *n = &st->nodes[s->feasible[i]];
-        const struct resources *a = &s->assumed[n->id];
-        /* The score is a function of the node's requests with the pod's (its allocatable
-         * never changes): a node keeps its last one until they change. */
-        int64_t want_cpu = n->requested.cpu_milli + a->cpu_milli + cpu;
-        int64_t want_mem = n->requested.memory_bytes + a->memory_bytes + mem;
-        struct fit_memo *fm = &s->fit_memo[n->id];
-        if (fm->cpu != want_cpu || fm->mem != want_mem || !fm->valid) {
-            int64_t fit = 0, wsum = 0;
-            if (n->allocatable.cpu_milli) {
-                fit += least_requested(want_cpu, n->allocatable.cpu_milli);
-                wsum++;
-            }
-            if (n->allocatable.memory_bytes) {
-                fit += least_requested(want_mem, n->allocatable.memory_bytes);
-                wsum++;
-            }
-            /* fit is not negative: halving is the division by two. */
-            *fm = (struct fit_memo){want_cpu, want_mem,
-                                    wsum == 2   ? fit >> 1
-                                    : wsum == 1 ? fit
-                                                : 0,
-                                    true};
-        }
-        s->fit_score[i] = fm->fit;
-        /* Most nodes hold no pod of the set: their score depends on the zone alone, so it
-         * is computed once per zone (the same arithmetic, so the same value). */
-        uint32_t hc = host_count(hosts, n->id);
-        int64_t r;
-        if (hc == 0 && s->zone_stamp[n->zone] == s->stamp) {
-            r = s->zone_spread[n->zone];
-        } else {
-            /* scoreForCount: cnt × weight + (maxSkew - 1) per constraint whose key the node
-             * has. */
-            double raw = (double)hc * w_host + (SPREAD_HOST_MAX_SKEW - 1);
-            if (node_has_zone(s, n))
-                raw += (double)s->zone_count[set * s->nzones + n->zone] * w_zone +
-                       (SPREAD_ZONE_MAX_SKEW - 1);
-            r = llround(raw);
-            if (hc == 0) {
-                s->zone_spread[n->zone] = r;
-                s->zone_stamp[n->zone] = s->stamp;
-            }
-        }
-        s->spread_score[i] = r;
+    for (uint32_t i = 0; i < s->nwin_classes + s->nalone; i++) {
+        bool cls = i < s->nwin_classes;
+        struct scored *a = cls ? NULL : &s->alone[i - s->nwin_classes];
+        if (cls && s->classes[s->win_classes[i]].win_count == 0)
+            continue;
+        uint32_t z = cls ? s->classes[s->win_classes[i]].zone : a->zone;
+        double raw = (double)(cls ? 0 : a->hosted) * w_host + (SPREAD_HOST_MAX_SKEW - 1);
+        if (s->zone_named[z])
+            raw += (double)s->zone_count[set * s->nzones + z] * w_zone + (SPREAD_ZONE_MAX_SKEW - 1);
+        int64_t r = llround(raw);
+        if (cls)
+            s->zone_spread[z] = r; /* any class of the zone, without pods of the set */
+        else
+            a->raw = r;
         smin = r < smin ? r : smin;
         smax = r > smax ? r : smax;
     }
-    gsl_rng *rng = sim->rng.streams[RNG_SCHEDULE];
+
+    for (uint32_t i = 0; i < s->nwin_classes; i++) {
+        struct node_class *nc = &s->classes[s->win_classes[i]];
+        nc->total = WEIGHT_FIT * nc->fit +
+                    WEIGHT_SPREAD * spread_normalized(s->zone_spread[nc->zone], smin, smax);
+    }
+    for (uint32_t i = 0; i < s->nalone; i++) {
+        struct scored *a = &s->alone[i];
+        a->total = WEIGHT_FIT * a->fit + WEIGHT_SPREAD * spread_normalized(a->raw, smin, smax);
+    }
+
+    /* selectHost over the feasible nodes in window order, a single pass of reservoir
+     * sampling among the best so far. */
+    gsl_rng *rng = s->sim->rng.streams[RNG_SCHEDULE];
     int64_t best = INT64_MIN;
     uint32_t chosen = NONE_ID, ties = 0;
-    int64_t last_raw = INT64_MIN, last_spread = 0;
-    for (uint32_t i = 0; i < nfeasible; i++) {
-        /* NormalizeScore: fewer matching pods score higher. Runs of equal raw scores are
-         * the rule, so the division is done once per run. */
-        if (s->spread_score[i] != last_raw) {
-            last_raw = s->spread_score[i];
-            last_spread =
-                smax == 0 ? MAX_NODE_SCORE : MAX_NODE_SCORE * (smax + smin - last_raw) / smax;
+    const uint64_t cycle = s->cycle;
+    const uint32_t nnodes = s->nnodes;
+    for (uint32_t j = 0, id = start; j < k; j++, id = id + 1 == nnodes ? 0 : id + 1) {
+        int64_t total;
+        if (s->alone_stamp[id] == cycle) {
+            total = s->alone[s->alone_at[id]].total;
+        } else {
+            uint32_t c = s->node_class[id];
+            if (c >= s->nclasses || cy->per_node)
+                continue;
+            const struct node_class *nc = &s->classes[c];
+            if (nc->win_stamp != cycle)
+                continue; /* the class does not fit */
+            total = nc->total;
         }
-        int64_t spread = last_spread;
-        int64_t total = WEIGHT_FIT * s->fit_score[i] + WEIGHT_SPREAD * spread;
         if (total > best) {
             best = total;
-            chosen = s->feasible[i];
+            chosen = id;
             ties = 1;
         } else if (total == best) {
             ties++;
             if (gsl_rng_uniform_int(rng, ties) == 0)
-                chosen = s->feasible[i];
+                chosen = id;
         }
     }
     return chosen;
@@ -916,6 +1117,7 @@ static void prebind(struct scheduler *s, const struct cycle *cy, uint32_t node)
     a->cpu_milli += sp->assumed.cpu_milli;
     a->memory_bytes += sp->assumed.memory_bytes;
     a->pods += 1;
+    snap_invalidate(s, node);
     sp->timeout_ev = sim_after(s->sim, BIND_TIMEOUT, MOD_SCHED, EV_PREBIND_TIMEOUT, cy->pod, 0, 0);
 }
 
@@ -946,6 +1148,59 @@ static void on_prebind_timeout(struct scheduler *s, uint32_t pod)
         return;
     release_assumed(s, sp);
     requeue_error(s, pod);
+}
+
+/* findNodesThatPassFilters: filter nodes from nextStartNodeIndex on, wrapping, until
+ * `want` fit or every node was tried; returns how many fit, *visited how many were tried.
+ * A node of a class whose verdict this cycle already has costs a few loads. */
+static uint32_t filter_walk(struct scheduler *s, struct cycle *cy, uint32_t want,
+                            uint32_t *visited)
+{
+    const struct store *st = s->sim->store;
+    const uint32_t nnodes = s->nnodes;
+    const uint64_t cycle = s->cycle;
+    uint32_t nfeasible = 0, k = 0;
+    for (uint32_t id = s->next_start; k < nnodes && nfeasible < want; k++) {
+        uint32_t here = id;
+        id = id + 1 == nnodes ? 0 : id + 1; /* (next_start + k) % nnodes, no division */
+        if (st->node_gen[here] != s->snap_gen[here])
+            snap_refresh(s, here);
+        uint32_t c = s->node_class[here];
+        if (c == CLASS_GONE)
+            continue;
+        struct node_class *nc = c == CLASS_ALONE ? NULL : &s->classes[c];
+        if (nc != NULL && nc->win_stamp == cycle && !cy->per_node) {
+            nc->win_count++; /* a class already known to fit */
+            nfeasible++;
+            continue;
+        }
+        struct verdict own;
+        const struct verdict *v = &own;
+        if (nc == NULL || cy->per_node) {
+            filter_node(s, cy, &st->nodes[here], &own);
+        } else {
+            if (nc->stamp != cycle) {
+                filter_node(s, cy, &st->nodes[here], &nc->v);
+                nc->stamp = cycle;
+            }
+            v = &nc->v;
+        }
+        if (v->plugin == 0) {
+            add_feasible(s, cy, here, nc);
+            nfeasible++;
+            continue;
+        }
+        cy->plugins |= v->plugin;
+        tally(s, v);
+        /* preemption nodesWherePreemptionMightHelp / SelectVictimsOnNode: pods of equal
+         * priority are never victims, and preemption is not modelled. */
+        if (v->unresolvable)
+            s->not_helpful++;
+        else
+            s->no_victims++;
+    }
+    *visited = k;
+    return nfeasible;
 }
 
 /* --- One scheduling cycle ------------------------------------------------------------- */
@@ -994,28 +1249,14 @@ static void attempt(struct scheduler *s, uint32_t pod)
         return;
     }
 
+    s->cycle++;
+    cy.per_node = cy.spec->nnode_selector > 0;
+    cy.score_cpu = cy.req.cpu_milli ? cy.req.cpu_milli : DEFAULT_MILLI_CPU;
+    cy.score_mem = cy.req.memory_bytes ? cy.req.memory_bytes : DEFAULT_MEMORY_BYTES;
+    s->nwin_classes = s->nalone = 0;
     uint32_t want = feasible_to_find(s->nexisting);
-    uint32_t nfeasible = 0, k = 0;
-    /* id = (next_start + k) % nnodes, without a division per node. */
-    for (uint32_t id = s->next_start; k < s->nnodes && nfeasible < want;
-         k++, id = id + 1 == s->nnodes ? 0 : id + 1) {
-        const struct node *n = &st->nodes[id];
-        if (!n->exists)
-            continue;
-        bool unresolvable;
-        uint32_t pl = filter_node(s, &cy, n, &unresolvable);
-        if (pl == 0) {
-            s->feasible[nfeasible++] = id;
-            continue;
-        }
-        cy.plugins |= pl;
-        /* preemption nodesWherePreemptionMightHelp / SelectVictimsOnNode: pods of equal
-         * priority are never victims, and preemption is not modelled. */
-        if (unresolvable)
-            s->not_helpful++;
-        else
-            s->no_victims++;
-    }
+    uint32_t start = s->next_start, k = 0;
+    uint32_t nfeasible = filter_walk(s, &cy, want, &k);
     s->next_start = (s->next_start + k) % s->nnodes;
 
     if (nfeasible == 0) {
@@ -1024,7 +1265,7 @@ static void attempt(struct scheduler *s, uint32_t pod)
         park(s, pod, cy.plugins);
         return;
     }
-    uint32_t node = select_host(s, &cy, nfeasible);
+    uint32_t node = select_host(s, &cy, start, k, nfeasible);
     if (cy.nwffc > 0)
         prebind(s, &cy, node);
     else
@@ -1046,16 +1287,18 @@ struct scheduler *sched_new(struct sim *sim)
         s->nexisting += st->nodes[i].exists;
     size_t nn = s->nnodes ? s->nnodes : 1;
     s->assumed = xcalloc(nn, sizeof *s->assumed);
-    s->feasible = xcalloc(nn, sizeof *s->feasible);
-    s->fit_score = xcalloc(nn, sizeof *s->fit_score);
-    s->fit_memo = xcalloc(nn, sizeof *s->fit_memo);
-    s->spread_score = xcalloc(nn, sizeof *s->spread_score);
+    s->alone = xcalloc(nn, sizeof *s->alone);
+    s->alone_at = xcalloc(nn, sizeof *s->alone_at);
+    s->alone_stamp = xcalloc(nn, sizeof *s->alone_stamp);
+    s->node_class = xcalloc(nn, sizeof *s->node_class);
+    s->snap_gen = xcalloc(nn, sizeof *s->snap_gen);
+    for (uint32_t i = 0; i < s->nnodes; i++)
+        snap_invalidate(s, i);
     s->zone_seen = xcalloc(s->nzones ? s->nzones : 1, sizeof *s->zone_seen);
     s->zone_named = xcalloc(s->nzones ? s->nzones : 1, sizeof *s->zone_named);
     for (uint32_t z = 0; z < s->nzones; z++)
         s->zone_named[z] = st->zones[z].name[0] != '\0';
     s->zone_spread = xcalloc(s->nzones ? s->nzones : 1, sizeof *s->zone_spread);
-    s->zone_stamp = xcalloc(s->nzones ? s->nzones : 1, sizeof *s->zone_stamp);
     s->hosts = xcalloc(s->nsets ? s->nsets : 1, sizeof *s->hosts);
     s->zone_count = xcalloc((size_t)(s->nsets ? s->nsets : 1) * (s->nzones ? s->nzones : 1),
                             sizeof *s->zone_count);
@@ -1078,12 +1321,15 @@ void sched_free(struct scheduler *s)
     free(s->hosts);
     free(s->zone_named);
     free(s->zone_spread);
-    free(s->zone_stamp);
     free(s->zone_seen);
-    free(s->spread_score);
-    free(s->fit_score);
-    free(s->fit_memo);
-    free(s->feasible);
+    free(s->alone);
+    free(s->alone_at);
+    free(s->alone_stamp);
+    free(s->win_classes);
+    free(s->node_class);
+    free(s->snap_gen);
+    free(s->classes);
+    free(s->class_slots);
     free(s->assumed);
     free(s->unsched);
     free(s->moved_nodes);

@@ -236,6 +236,8 @@ struct store *store_new(const struct scenario *scn, const int64_t *now)
         }
     }
 
+    st->node_gen = xcalloc(st->nnodes ? st->nnodes : 1, sizeof *st->node_gen);
+
     st->nclasses = scn->nstorage_classes;
     st->classes = xcalloc(scn->nstorage_classes, sizeof *st->classes);
     st->default_class = NONE_ID;
@@ -301,6 +303,7 @@ void store_free(struct store *st)
     for (uint32_t i = 0; i < st->ntemplates; i++)
         free_template_copy(&st->templates[i]);
     free(st->nodes);
+    free(st->node_gen);
     free(st->zones);
     free(st->pods);
     free(st->pvcs);
@@ -470,6 +473,7 @@ bool store_node_add_taint(struct store *st, uint32_t node, const struct taint *t
         .added = *st->now,
     };
     VEC_PUSH(n->taints, n->ntaints, n->taints_cap, nt);
+    st->node_gen[node]++;
     notify(st, CH_NODE_TAINTED, KIND_NODE, node, node, n->ntaints - 1, t->effect, NULL);
     return true;
 }
@@ -484,6 +488,7 @@ bool store_node_remove_taint(struct store *st, uint32_t node, const char *key,
         const char *k = n->taints[i].taint.key;
         memmove(&n->taints[i], &n->taints[i + 1], (n->ntaints - i - 1) * sizeof *n->taints);
         n->ntaints--;
+        st->node_gen[node]++;
         notify(st, CH_NODE_UNTAINTED, KIND_NODE, node, node, 0, effect, k);
         return true;
     }
@@ -496,6 +501,7 @@ void store_node_set_unschedulable(struct store *st, uint32_t node, bool on)
     if (n->unschedulable == on)
         return;
     n->unschedulable = on;
+    st->node_gen[node]++;
     notify(st, on ? CH_NODE_CORDONED : CH_NODE_UNCORDONED, KIND_NODE, node, node, 0, 0, NULL);
 }
 
@@ -505,6 +511,7 @@ void store_node_delete(struct store *st, uint32_t node)
     if (!n->exists)
         return;
     n->exists = false;
+    st->node_gen[node]++;
     notify(st, CH_NODE_DELETED, KIND_NODE, node, node, 0, 0, NULL);
 }
 
@@ -688,6 +695,7 @@ static void node_add_pod(struct store *st, uint32_t node, uint32_t pod)
     n->requested.cpu_milli += r.cpu_milli;
     n->requested.memory_bytes += r.memory_bytes;
     n->requested.pods += 1;
+    st->node_gen[node]++;
 }
 
 static void node_remove_pod(struct store *st, uint32_t node, uint32_t pod)
@@ -702,6 +710,7 @@ static void node_remove_pod(struct store *st, uint32_t node, uint32_t pod)
     n->requested.cpu_milli -= r.cpu_milli;
     n->requested.memory_bytes -= r.memory_bytes;
     n->requested.pods -= 1;
+    st->node_gen[node]++;
 }
 
 void store_pod_bind(struct store *st, uint32_t pod, uint32_t node)

@@ -175,6 +175,91 @@ def split_brain_breaks_at_most_one():
 
 
 @test
+def scheduler_samples_nodes_round_robin():
+    """schedule_one.go numFeasibleNodesToFind: with 300 nodes a cycle stops after 144
+    feasible nodes (50 - 300/125 = 48 percent), and the next cycle starts where it stopped
+    (nextStartNodeIndex). On an empty cluster every node ties, so web-0 lands in nodes
+    0-143, web-1 in 144-287, web-2 in 288-299 or 0-131; where in its window is random."""
+    scn = {
+        "name": "sampling", "seed": 1, "until": "1m",
+        "cluster": {"nodePools": [{"prefix": "n", "count": 300, "zones": ["zone-a"]}]},
+        "objects": [{
+            "apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web"},
+            "spec": {"serviceName": "web", "replicas": 3, "podManagementPolicy": "Parallel",
+                     "selector": {"matchLabels": {"app": "web"}},
+                     "template": {"metadata": {"labels": {"app": "web"}},
+                                  "spec": {"containers": [{"name": "web", "image": "nginx",
+                                           "resources": {"requests": {"cpu": "100m"}}}]}}}}],
+    }
+    windows = [range(0, 144), range(144, 288), list(range(288, 300)) + list(range(0, 132))]
+    first = set()
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "sampling.json")
+        json.dump(scn, open(path, "w"))
+        for seed in range(1, 9):
+            tr_path = os.path.join(d, "trace.jsonl")
+            r = run("run", path, "--quiet", "--seed", str(seed), "--trace", tr_path)
+            check(r.returncode == 0, f"seed {seed}: exit {r.returncode}: {r.stderr}")
+            tr = [json.loads(l) for l in open(tr_path)]
+            bound = [int(e["node"].split("-")[1]) for e in tr if e["reason"] == "Scheduled"]
+            check(len(bound) == 3, f"seed {seed}: {len(bound)} pods scheduled")
+            for k, node in enumerate(bound[:3]):
+                check(node in windows[k], f"seed {seed}: pod {k} on n-{node}, outside its window")
+            first.update(bound[:1])
+    check(len(first) >= 4, f"web-0 went to {sorted(first)} over 8 seeds: the pick is not random")
+
+
+@test
+def node_selector_and_taints_at_scale():
+    """nodeaffinity and tainttoleration on a 280-node cluster: Pods of db (nodeSelector
+    disk=ssd, tolerating dedicated=db:NoSchedule) land only on the ssd nodes, tainted or
+    not; Pods of web (no selector, no toleration) never on the tainted ones."""
+    def template(app, extra):
+        spec = {"containers": [{"name": app, "image": "nginx",
+                                "resources": {"requests": {"cpu": "100m"}}}]}
+        spec.update(extra)
+        return {"metadata": {"labels": {"app": app}}, "spec": spec}
+
+    def sset(name, replicas, extra):
+        return {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": name},
+                "spec": {"serviceName": name, "replicas": replicas,
+                         "podManagementPolicy": "Parallel",
+                         "selector": {"matchLabels": {"app": name}},
+                         "template": template(name, extra)}}
+    scn = {
+        "name": "selectors", "seed": 1, "until": "2m",
+        "cluster": {"nodePools": [
+            {"prefix": "plain", "count": 200, "zones": ["zone-a", "zone-b"]},
+            {"prefix": "ssd", "count": 40, "zones": ["zone-a", "zone-b"],
+             "labels": {"disk": "ssd"}},
+            {"prefix": "db", "count": 40, "zones": ["zone-a", "zone-b"],
+             "labels": {"disk": "ssd"},
+             "taints": [{"key": "dedicated", "value": "db", "effect": "NoSchedule"}]}]},
+        "objects": [
+            sset("db", 30, {"nodeSelector": {"disk": "ssd"},
+                            "tolerations": [{"key": "dedicated", "operator": "Equal",
+                                             "value": "db", "effect": "NoSchedule"}]}),
+            sset("web", 60, {})],
+    }
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "selectors.json")
+        json.dump(scn, open(path, "w"))
+        for seed in (1, 2, 3):
+            tr_path = os.path.join(d, "trace.jsonl")
+            r = run("run", path, "--quiet", "--seed", str(seed), "--trace", tr_path)
+            check(r.returncode == 0, f"seed {seed}: exit {r.returncode}: {r.stderr}")
+            tr = [json.loads(l) for l in open(tr_path)]
+            bound = {e["object"]: e["node"] for e in tr if e["reason"] == "Scheduled"}
+            db = [n for p, n in bound.items() if p.startswith("db-")]
+            web = [n for p, n in bound.items() if p.startswith("web-")]
+            check(len(db) == 30 and len(web) == 60, f"seed {seed}: {len(db)} db, {len(web)} web")
+            check(all(n.startswith(("ssd-", "db-")) for n in db), f"seed {seed}: db on {db}")
+            check(any(n.startswith("db-") for n in db) and any(n.startswith("ssd-") for n in db),
+                  f"seed {seed}: db used only one kind of ssd node: {db}")
+            check(not any(n.startswith("db-") for n in web), f"seed {seed}: web on {web}")
+
+
+@test
 def determinism():
     """Same scenario and seed: the same trace, byte for byte; another seed: other latencies."""
     for scn in ("node-loss.json", "ordered-scale-up.json", "node-loss-force-delete.json"):
