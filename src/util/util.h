@@ -18,7 +18,8 @@ void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
-/* Grow *items (of *cap elements of elem_size bytes) so that it holds at least need. */
+/* Grow *items (of *cap elements of elem_size bytes) so that it holds at least need, by
+ * doubling; an empty array starts at 8 elements, or fewer that fill one 64-byte line. */
 void grow_array(void **items, size_t *cap, size_t need, size_t elem_size);
 /* Append value to arr (len and cap may be any unsigned integer type). */
 #define VEC_PUSH(arr, len, cap, value)                                                  \
