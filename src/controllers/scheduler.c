@@ -49,7 +49,7 @@ enum sched_event {
     EV_MOVE,            /* informer events reached the queue: move unschedulable pods */
     EV_FLUSH,           /* a = pod: flushUnschedulablePodsLeftover picked it */
     EV_PREBIND,         /* a = pod: a claim of a pod in PreBind was bound */
-    EV_PREBIND_TIMEOUT, /* a = pod: BindPodVolumes gave up */
+    EV_PREBIND_TIMEOUT, /* the oldest PreBind deadline came: BindPodVolumes gives up */
 };
 
 /* The plugins that rejected a pod (Diagnosis.UnschedulablePlugins). Only events those
@@ -75,7 +75,7 @@ struct sched_pod {
     int64_t timestamp; /* QueuedPodInfo.Timestamp: when it last went back to the queue */
     uint32_t plugins;  /* enum sched_plugin bits of the last rejection */
     uint64_t ev;       /* EV_ATTEMPT or EV_FLUSH */
-    uint64_t timeout_ev;
+    uint32_t prebind_token; /* names the pod's current stay in PreBind */
     uint32_t slot; /* index in the unschedulable list */
     uint32_t node; /* Q_PREBIND: where it is assumed */
     struct resources assumed;
@@ -85,6 +85,14 @@ struct sched_pod {
 struct tally {
     const char *reason;
     uint32_t count;
+};
+
+/* A pod's PreBind deadline. Every pod waits BIND_TIMEOUT, so the deadlines come due in
+ * the order they were set: a FIFO with one timer for the oldest replaces an event per pod
+ * that is nearly always cancelled and would sit in the event heap for ten minutes. */
+struct prebind_wait {
+    uint32_t pod, token;
+    int64_t deadline;
 };
 
 /* Bound pods of one StatefulSet per node, for the hostname spread score: a small
@@ -155,6 +163,10 @@ struct scheduler {
     uint32_t nmoved_claims;
     size_t moved_claims_cap;
     int64_t flush_phase;
+    struct prebind_wait *waits; /* waits[waits_head .. nwaits): oldest first */
+    uint32_t waits_head, nwaits;
+    size_t waits_cap;
+    uint64_t wait_timer; /* the EV_PREBIND_TIMEOUT pending, if any */
     uint32_t next_start; /* nextStartNodeIndex */
     uint32_t nexisting;  /* Node objects in the API */
     int minor;           /* k8s.version 1.<minor> */
@@ -341,8 +353,7 @@ static void forget(struct scheduler *s, uint32_t pod)
         return;
     struct sched_pod *sp = &s->pods[pod];
     sim_cancel(s->sim, sp->ev);
-    sim_cancel(s->sim, sp->timeout_ev);
-    sp->ev = sp->timeout_ev = QUEUE_NO_EVENT;
+    sp->ev = QUEUE_NO_EVENT;
     if (sp->state == Q_UNSCHEDULABLE)
         unsched_remove(s, pod);
     if (sp->state == Q_PREBIND)
@@ -1118,7 +1129,10 @@ static void prebind(struct scheduler *s, const struct cycle *cy, uint32_t node)
     a->memory_bytes += sp->assumed.memory_bytes;
     a->pods += 1;
     snap_invalidate(s, node);
-    sp->timeout_ev = sim_after(s->sim, BIND_TIMEOUT, MOD_SCHED, EV_PREBIND_TIMEOUT, cy->pod, 0, 0);
+    struct prebind_wait w = {cy->pod, ++sp->prebind_token, s->sim->now + BIND_TIMEOUT};
+    VEC_PUSH(s->waits, s->nwaits, s->waits_cap, w);
+    if (s->wait_timer == QUEUE_NO_EVENT)
+        s->wait_timer = sim_at(s->sim, w.deadline, MOD_SCHED, EV_PREBIND_TIMEOUT, 0, 0, 0);
 }
 
 static void on_prebind(struct scheduler *s, uint32_t pod)
@@ -1133,21 +1147,46 @@ static void on_prebind(struct scheduler *s, uint32_t pod)
         bind(s, pod, sp->node);
     } else if (missing) {
         /* A claim vanished under PreBind: BindPodVolumes fails, the pod is unreserved. */
-        sim_cancel(s->sim, sp->timeout_ev);
-        sp->timeout_ev = QUEUE_NO_EVENT;
         release_assumed(s, sp);
         requeue_error(s, pod);
     }
 }
 
-static void on_prebind_timeout(struct scheduler *s, uint32_t pod)
+/* The timer of the oldest deadline: pods still in the same stay in PreBind whose
+ * deadline passed time out (unreserve, back-off); the timer moves to the next one. */
+static void on_prebind_timeout(struct scheduler *s)
 {
-    struct sched_pod *sp = &s->pods[pod];
-    sp->timeout_ev = QUEUE_NO_EVENT;
-    if (sp->state != Q_PREBIND)
+    s->wait_timer = QUEUE_NO_EVENT;
+    while (s->waits_head < s->nwaits) {
+        const struct prebind_wait w = s->waits[s->waits_head];
+        struct sched_pod *sp = &s->pods[w.pod];
+        bool waiting = sp->state == Q_PREBIND && sp->prebind_token == w.token;
+        if (waiting && w.deadline > s->sim->now)
+            break;
+        s->waits_head++;
+        if (waiting) {
+            /* handleBindingCycleError: the PreBind error becomes a FailedScheduling event
+             * (BindPodVolumes' wait.PollUntilContextTimeout returns ctx.Err()). */
+            struct store *st = s->sim->store;
+            store_emit(st, CH_POD_FAILED_SCHEDULING, KIND_POD, w.pod, NONE_ID, 0, sp->attempts,
+                       store_wants_text(st) ? "running PreBind plugin \"VolumeBinding\": "
+                                              "binding volumes: context deadline exceeded"
+                                            : NULL);
+            release_assumed(s, sp);
+            requeue_error(s, w.pod);
+        }
+    }
+    if (s->waits_head == s->nwaits) {
+        s->waits_head = s->nwaits = 0;
         return;
-    release_assumed(s, sp);
-    requeue_error(s, pod);
+    }
+    if (s->waits_head > 1024 && 2 * s->waits_head > s->nwaits) {
+        s->nwaits -= s->waits_head;
+        memmove(s->waits, s->waits + s->waits_head, s->nwaits * sizeof *s->waits);
+        s->waits_head = 0;
+    }
+    s->wait_timer = sim_at(s->sim, s->waits[s->waits_head].deadline, MOD_SCHED,
+                           EV_PREBIND_TIMEOUT, 0, 0, 0);
 }
 
 /* findNodesThatPassFilters: filter nodes from nextStartNodeIndex on, wrapping, until
@@ -1334,6 +1373,7 @@ void sched_free(struct scheduler *s)
     free(s->unsched);
     free(s->moved_nodes);
     free(s->moved_claims);
+    free(s->waits);
     free(s->pods);
     free(s);
 }
@@ -1355,7 +1395,7 @@ void sched_on_event(struct sim *sim, const struct event *ev)
             activate(s, ev->a);
         break;
     case EV_PREBIND: on_prebind(s, ev->a); break;
-    case EV_PREBIND_TIMEOUT: on_prebind_timeout(s, ev->a); break;
+    case EV_PREBIND_TIMEOUT: on_prebind_timeout(s); break;
     }
 }
 

@@ -399,6 +399,41 @@ static void a_pod_deleted_during_prebind_is_never_bound(void **state)
     cp_free(f);
 }
 
+/* volumebinding PreBind (BindPodVolumes) waits bindTimeout, 600 s, for the claims to be
+ * provisioned; then the binding cycle fails with FailedScheduling, the pod is unreserved
+ * and retried, and it is bound once the claim is. Two pods entering PreBind 100 s apart
+ * time out 100 s apart. */
+static void prebind_gives_up_after_ten_minutes(void **state)
+{
+    (void)state;
+    struct cp_fx *f = cp_new();
+    cp_add_node(f, "b0", "zone-b");
+    cp_add_class(f, "wffc", BIND_WAIT_FOR_FIRST_CONSUMER, NULL, 0);
+    uint32_t web = cp_add_set(f, "web", 500, "wffc");
+    f->scn.timings.provision = dist_constant(SEC(700));
+    cp_start(f);
+    struct store *st = f->sim->store;
+    store_pvc_create(st, web, 0, 0);
+    store_pvc_create(st, web, 0, 1);
+    uint32_t p0 = cp_create_pod(f, web, 0);
+    cp_run_until(f, SEC(100));
+    uint32_t p1 = cp_create_pod(f, web, 1);
+    cp_run_until(f, SEC(900));
+    const struct cp_rec *fail0 = cp_nth(f, CH_POD_FAILED_SCHEDULING, p0, 0);
+    const struct cp_rec *fail1 = cp_nth(f, CH_POD_FAILED_SCHEDULING, p1, 0);
+    assert_non_null(fail0);
+    assert_non_null(fail1);
+    assert_int_equal(fail0->time, MSEC(50) + SEC(600));
+    assert_int_equal(fail1->time, SEC(100) + MSEC(50) + SEC(600));
+    assert_string_equal(fail0->text, "running PreBind plugin \"VolumeBinding\": binding volumes: "
+                                     "context deadline exceeded");
+    assert_int_equal(cp_count(f, CH_POD_FAILED_SCHEDULING, p0), 1);
+    /* Provisioned at 700.05 s, the retried pod is bound after the informer delay. */
+    assert_int_equal(st->pods[p0].node, 0);
+    assert_int_equal(st->pods[p0].scheduled, MSEC(50) + SEC(700) + MSEC(10));
+    cp_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -414,6 +449,7 @@ int main(void)
         cmocka_unit_test(an_unbound_immediate_claim_rejects_the_pod_until_bound),
         cmocka_unit_test(wait_for_first_consumer_provisions_in_the_chosen_zone_then_binds),
         cmocka_unit_test(a_pod_deleted_during_prebind_is_never_bound),
+        cmocka_unit_test(prebind_gives_up_after_ten_minutes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
