@@ -3,7 +3,9 @@
  * attach_detach_controller.go's informer handlers (podAdd/podUpdate/podDelete through
  * util.DetermineVolumeAction and ProcessPodVolumes, the PVC worker, nodeUpdate) keep the
  * desired state of world: (volume, node) pairs wanted by pods. The actual state of world is
- * the store's VolumeAttachments plus, per attachment, the detachRequestedTime. The
+ * the store's VolumeAttachments plus, per attachment, the detachRequestedTime; each volume's
+ * record keeps both worlds of the volume, its live attachments mirrored from the store
+ * (which only this controller writes), so that a pass reads one record per volume. The
  * reconciler (reconciler/reconciler.go reconcile) runs on the 100 ms grid, detaches first,
  * then attaches. Operations go through a per-volume pending-operation lock and exponential
  * back-off (nestedpendingoperations, goroutinemap/exponentialbackoff); the CSI driver's
@@ -30,8 +32,8 @@ enum adc_event {
     EV_NODE_SYNC,   /* a = node: nodeUpdate / nodeDelete (volumesInUse, taints, Ready) */
     EV_PASS,        /* one reconcile() pass */
     EV_WAKE,        /* a = pv: a deadline of this volume came */
-    EV_ATTACH_DONE, /* a = attachment: ControllerPublishVolume returned */
-    EV_DETACH_DONE, /* a = attachment: ControllerUnpublishVolume returned */
+    EV_ATTACH_DONE, /* a = attachment, b = its pv: ControllerPublishVolume returned */
+    EV_DETACH_DONE, /* a = attachment, b = its pv: ControllerUnpublishVolume returned */
 };
 
 /* Forced detach reasons (metrics ForceDetachReasonTimeout / ...OutOfService), the b of
@@ -46,29 +48,64 @@ struct want {
     bool waiting;  /* refused by Multi-Attach and not attached since */
 };
 
+/* The actual state of world of a volume on one node (actual_state_of_world.go
+ * nodeAttachedTo): one live VolumeAttachment of the store, which only this controller
+ * creates, changes and removes, kept here with the volume so that a pass reads the
+ * volume's record rather than the store's attachments. */
+struct attached {
+    uint32_t att; /* the store's attachment */
+    uint32_t node;
+    int64_t detach_req;
+    uint8_t state;  /* enum attach_state, as in the store */
+    bool requested; /* detachRequestedTime is set */
+    bool busy;      /* an operation on this (volume, node) is in flight */
+};
+
+/* Per volume, what a pass and every event on the volume read: the wanted nodes and the
+ * live attachments in creation order (one of each inline, as a ReadWriteOnce volume mostly
+ * has one; more on the heap), the operation count and the dirty mark, in 64 bytes. The
+ * back-off and the wake, read only when an action is due, are in struct adc_retry. */
 struct adc_pv {
-    struct want *want;
-    uint32_t nwant;
-    size_t want_cap;
-    uint32_t ops;       /* operations in flight on the volume */
+    union {
+        struct want one;   /* want_cap <= 1 */
+        struct want *many; /* want_cap > 1: owned */
+    } want;
+    union {
+        struct attached one;   /* att_cap <= 1 */
+        struct attached *many; /* att_cap > 1: owned */
+    } att;
+    uint32_t nwant, want_cap;
+    uint32_t natt, att_cap;
+    uint32_t ops; /* operations in flight on the volume */
+    bool dirty;
+};
+
+/* Per volume, parallel to the adc_pv records. */
+struct adc_retry {
     int64_t backoff;    /* durationBeforeRetry of the last failure; 0: none */
     int64_t last_error; /* lastErrorTime */
-    bool dirty;
     uint64_t wake_ev;
     int64_t wake_at;
 };
 
-struct adc_att {
-    bool requested; /* detachRequestedTime is set */
-    int64_t detach_req;
-    bool busy; /* an operation on this (volume, node) is in flight */
-};
+/* The most volumes a pod adds (its claim templates beyond are not looked at), and how
+ * many are kept in the pod's record rather than on the heap. */
+#define POD_PVS_MAX 16
+#define POD_PVS_INLINE 2
 
+/* Per pod, what every pod sync and pod change reads: 16 bytes, the volumes inline. */
 struct adc_pod {
     uint32_t node;
-    uint32_t *pvs; /* volumes this pod adds to the desired state */
-    uint32_t npvs;
+    uint8_t npvs; /* volumes this pod adds to the desired state */
     bool queued;
+    union {
+        uint32_t inl[POD_PVS_INLINE]; /* npvs <= POD_PVS_INLINE */
+        uint32_t *heap;               /* npvs > POD_PVS_INLINE: exactly npvs, owned */
+    } pvs;
+};
+
+/* Per pod that ever waited on a Multi-Attach error (for metrics only). */
+struct adc_wait {
     uint32_t waiting;   /* wants of this pod refused by Multi-Attach */
     int64_t wait_since; /* when `waiting` last became non-zero */
     int64_t wait_total; /* finished waits */
@@ -77,11 +114,12 @@ struct adc_pod {
 struct attachdetach {
     struct sim *sim;
     struct adc_pv *pvs;
+    struct adc_retry *retry; /* parallel to pvs, same capacity */
     size_t pvs_cap;
-    struct adc_att *atts;
-    size_t atts_cap;
     struct adc_pod *pods;
     size_t pods_cap;
+    struct adc_wait *waits;
+    size_t waits_cap;
     bool *node_queued;
     uint32_t *dirty;
     uint32_t ndirty;
@@ -106,20 +144,119 @@ static void *grow_zeroed(void *items, size_t *cap, size_t need, size_t elem)
 
 static struct adc_pv *pv_rec(struct attachdetach *a, uint32_t pv)
 {
+    size_t cap = a->pvs_cap;
     a->pvs = grow_zeroed(a->pvs, &a->pvs_cap, (size_t)pv + 1, sizeof *a->pvs);
+    a->retry = grow_zeroed(a->retry, &cap, (size_t)pv + 1, sizeof *a->retry);
     return &a->pvs[pv];
 }
 
-static struct adc_att *att_rec(struct attachdetach *a, uint32_t att)
+/* The back-off and wake of a volume already seen by pv_rec. */
+static struct adc_retry *retry_of(struct attachdetach *a, uint32_t pv)
 {
-    a->atts = grow_zeroed(a->atts, &a->atts_cap, (size_t)att + 1, sizeof *a->atts);
-    return &a->atts[att];
+    return &a->retry[pv];
+}
+
+static struct want *wants(struct adc_pv *v)
+{
+    return v->want_cap > 1 ? v->want.many : &v->want.one;
+}
+
+static void want_push(struct adc_pv *v, struct want w)
+{
+    if (v->want_cap == 0)
+        v->want_cap = 1;
+    if (v->nwant == v->want_cap) {
+        uint32_t cap = 2 * v->want_cap;
+        struct want *many = xmalloc(cap * sizeof *many);
+        memcpy(many, wants(v), v->nwant * sizeof *many);
+        if (v->want_cap > 1)
+            free(v->want.many);
+        v->want.many = many;
+        v->want_cap = cap;
+    }
+    wants(v)[v->nwant++] = w;
+}
+
+static struct attached *attached_all(struct adc_pv *v)
+{
+    return v->att_cap > 1 ? v->att.many : &v->att.one;
+}
+
+static struct attached *attached_push(struct adc_pv *v, struct attached x)
+{
+    if (v->att_cap == 0)
+        v->att_cap = 1;
+    if (v->natt == v->att_cap) {
+        uint32_t cap = 2 * v->att_cap;
+        struct attached *many = xmalloc(cap * sizeof *many);
+        memcpy(many, attached_all(v), v->natt * sizeof *many);
+        if (v->att_cap > 1)
+            free(v->att.many);
+        v->att.many = many;
+        v->att_cap = cap;
+    }
+    struct attached *at = &attached_all(v)[v->natt++];
+    *at = x;
+    return at;
+}
+
+/* Keeps the others in creation order, the order of the store's index of the volume. */
+static void attached_remove(struct adc_pv *v, const struct attached *at)
+{
+    struct attached *all = attached_all(v);
+    size_t i = (size_t)(at - all);
+    memmove(&all[i], &all[i + 1], (v->natt - i - 1) * sizeof *all);
+    v->natt--;
+}
+
+/* The live attachment `att`, NULL once removed. */
+static struct attached *attached_find(struct adc_pv *v, uint32_t att)
+{
+    struct attached *all = attached_all(v);
+    for (uint32_t i = 0; i < v->natt; i++)
+        if (all[i].att == att)
+            return &all[i];
+    return NULL;
+}
+
+/* store_attachment_find: the live attachment on `node`, or NULL. */
+static struct attached *attached_on(struct adc_pv *v, uint32_t node)
+{
+    struct attached *all = attached_all(v);
+    for (uint32_t i = 0; i < v->natt; i++)
+        if (all[i].node == node)
+            return &all[i];
+    return NULL;
 }
 
 static struct adc_pod *pod_rec(struct attachdetach *a, uint32_t pod)
 {
     a->pods = grow_zeroed(a->pods, &a->pods_cap, (size_t)pod + 1, sizeof *a->pods);
     return &a->pods[pod];
+}
+
+static const uint32_t *pod_pvs(const struct adc_pod *ap)
+{
+    return ap->npvs > POD_PVS_INLINE ? ap->pvs.heap : ap->pvs.inl;
+}
+
+static void pod_set_pvs(struct adc_pod *ap, const uint32_t *pvs, uint32_t n)
+{
+    uint32_t *heap = ap->npvs > POD_PVS_INLINE ? ap->pvs.heap : NULL;
+    if (n > POD_PVS_INLINE) {
+        ap->pvs.heap = xrealloc(heap, n * sizeof *pvs);
+        memcpy(ap->pvs.heap, pvs, n * sizeof *pvs);
+    } else {
+        free(heap);
+        memcpy(ap->pvs.inl, pvs, n * sizeof *pvs);
+    }
+    ap->npvs = (uint8_t)n;
+}
+
+static struct adc_wait *wait_rec(struct attachdetach *a, uint32_t pod)
+{
+    a->waits = grow_zeroed(a->waits, &a->waits_cap, (size_t)pod + 1, sizeof *a->waits);
+    return &a->waits[pod];
 }
 
 /* --- The reconciler's schedule ---------------------------------------------------------- */
@@ -152,7 +289,8 @@ static void mark_dirty(struct attachdetach *a, uint32_t pv)
 /* Look at the volume again at the first tick at or after `t`. */
 static void wake_at(struct attachdetach *a, uint32_t pv, int64_t t)
 {
-    struct adc_pv *v = pv_rec(a, pv);
+    pv_rec(a, pv);
+    struct adc_retry *v = retry_of(a, pv);
     t = grid_next(t, a->phase, a->period);
     if (v->wake_ev != QUEUE_NO_EVENT) {
         if (v->wake_at <= t)
@@ -165,10 +303,11 @@ static void wake_at(struct attachdetach *a, uint32_t pv, int64_t t)
 
 /* --- Desired state of world ------------------------------------------------------------ */
 
-static bool wanted_on(const struct adc_pv *v, uint32_t node)
+static bool wanted_on(struct adc_pv *v, uint32_t node)
 {
+    const struct want *w = wants(v);
     for (uint32_t i = 0; i < v->nwant; i++)
-        if (v->want[i].node == node)
+        if (w[i].node == node)
             return true;
     return false;
 }
@@ -178,9 +317,9 @@ static void wait_begin(struct attachdetach *a, struct want *w)
     if (w->waiting)
         return;
     w->waiting = true;
-    struct adc_pod *ap = pod_rec(a, w->pod);
-    if (ap->waiting++ == 0)
-        ap->wait_since = a->sim->now;
+    struct adc_wait *aw = wait_rec(a, w->pod);
+    if (aw->waiting++ == 0)
+        aw->wait_since = a->sim->now;
 }
 
 static void wait_end(struct attachdetach *a, struct want *w)
@@ -188,27 +327,27 @@ static void wait_end(struct attachdetach *a, struct want *w)
     if (!w->waiting)
         return;
     w->waiting = false;
-    struct adc_pod *ap = pod_rec(a, w->pod);
-    if (--ap->waiting == 0)
-        ap->wait_total += a->sim->now - ap->wait_since;
+    struct adc_wait *aw = &a->waits[w->pod]; /* made by wait_begin */
+    if (--aw->waiting == 0)
+        aw->wait_total += a->sim->now - aw->wait_since;
 }
 
 static void want_add(struct attachdetach *a, uint32_t pv, uint32_t node, uint32_t pod)
 {
     struct adc_pv *v = pv_rec(a, pv);
-    struct want w = {.node = node, .pod = pod};
-    VEC_PUSH(v->want, v->nwant, v->want_cap, w);
+    want_push(v, (struct want){.node = node, .pod = pod});
     mark_dirty(a, pv);
 }
 
 static void want_remove(struct attachdetach *a, uint32_t pv, uint32_t node, uint32_t pod)
 {
     struct adc_pv *v = pv_rec(a, pv);
+    struct want *w = wants(v);
     for (uint32_t i = 0; i < v->nwant; i++) {
-        if (v->want[i].node != node || v->want[i].pod != pod)
+        if (w[i].node != node || w[i].pod != pod)
             continue;
-        wait_end(a, &v->want[i]);
-        v->want[i] = v->want[--v->nwant];
+        wait_end(a, &w[i]);
+        w[i] = w[--v->nwant];
         break;
     }
     mark_dirty(a, pv);
@@ -241,8 +380,10 @@ static void pod_sync(struct attachdetach *a, uint32_t pod)
     const struct pod *p = &st->pods[pod];
     struct adc_pod *ap = pod_rec(a, pod);
     ap->queued = false;
+    const uint32_t *had = pod_pvs(ap);
+    uint32_t nhad = ap->npvs;
 
-    uint32_t now_pvs[16];
+    uint32_t now_pvs[POD_PVS_MAX];
     uint32_t n = 0;
     bool wanted = !p->gone && p->node != NONE_ID && !pod_terminated(p);
     if (wanted) {
@@ -252,21 +393,18 @@ static void pod_sync(struct attachdetach *a, uint32_t pod)
             if (c == NONE_ID || st->pvcs[c].pv == NONE_ID)
                 continue;
             uint32_t pv = st->pvcs[c].pv;
-            if (st->pvcs[c].phase == PVC_BOUND || contains(ap->pvs, ap->npvs, pv))
+            if (st->pvcs[c].phase == PVC_BOUND || contains(had, nhad, pv))
                 now_pvs[n++] = pv;
         }
     }
-    for (uint32_t i = 0; i < ap->npvs; i++)
-        if (!contains(now_pvs, n, ap->pvs[i]))
-            want_remove(a, ap->pvs[i], ap->node, pod);
+    /* (want_add and want_remove leave a->pods, and so ap and had, where they are.) */
+    for (uint32_t i = 0; i < nhad; i++)
+        if (!contains(now_pvs, n, had[i]))
+            want_remove(a, had[i], ap->node, pod);
     for (uint32_t i = 0; i < n; i++)
-        if (!contains(ap->pvs, ap->npvs, now_pvs[i]))
+        if (!contains(had, nhad, now_pvs[i]))
             want_add(a, now_pvs[i], p->node, pod);
-    if (n > 0 && ap->pvs == NULL)
-        ap->pvs = xcalloc(ARRAY_LEN(now_pvs), sizeof *ap->pvs);
-    if (n > 0 || ap->pvs != NULL)
-        memcpy(ap->pvs, now_pvs, n * sizeof *now_pvs);
-    ap->npvs = n;
+    pod_set_pvs(ap, now_pvs, n);
     ap->node = p->node;
 }
 
@@ -308,41 +446,47 @@ static bool multi_attach_allowed(const struct store *st, uint32_t pv)
 }
 
 /* nestedpendingoperations: a volume that cannot be multi-attached has one operation key
- * for the whole cluster; others one per (volume, node). */
-static bool op_pending(struct attachdetach *a, uint32_t pv, uint32_t att, bool multi)
+ * for the whole cluster; others one per (volume, node). A busy attachment's operation is
+ * counted in its volume's ops, so a volume without any needs no look at its claim. */
+static bool op_pending(struct attachdetach *a, uint32_t pv, const struct attached *at)
 {
-    if (!multi)
-        return a->pvs[pv].ops > 0;
-    return att != NONE_ID && att_rec(a, att)->busy;
+    if (a->pvs[pv].ops == 0)
+        return false;
+    if (!multi_attach_allowed(a->sim->store, pv))
+        return true;
+    return at != NULL && at->busy;
 }
 
 /* exponentialbackoff SafeToRetry; the end of a back-off is treated like the end of the
  * unmount wait below. */
 static bool in_backoff(struct attachdetach *a, uint32_t pv)
 {
-    const struct adc_pv *v = &a->pvs[pv];
+    const struct adc_retry *v = retry_of(a, pv);
     return v->backoff > 0 && a->sim->now - v->last_error < v->backoff;
 }
 
 static void backoff_failed(struct attachdetach *a, uint32_t pv)
 {
-    struct adc_pv *v = pv_rec(a, pv);
+    pv_rec(a, pv);
+    struct adc_retry *v = retry_of(a, pv);
     v->backoff = v->backoff == 0 ? BACKOFF_INITIAL : 2 * v->backoff;
     if (v->backoff > BACKOFF_MAX)
         v->backoff = BACKOFF_MAX;
     v->last_error = a->sim->now;
 }
 
-static void start_op(struct attachdetach *a, uint32_t pv, uint32_t att)
+static void start_op(struct attachdetach *a, uint32_t pv, struct attached *at)
 {
     a->pvs[pv].ops++;
-    att_rec(a, att)->busy = true;
+    at->busy = true;
 }
 
-static void end_op(struct attachdetach *a, uint32_t pv, uint32_t att)
+/* The attachment may be gone (at NULL): the volume's count still drops. */
+static void end_op(struct attachdetach *a, uint32_t pv, struct attached *at)
 {
     a->pvs[pv].ops--;
-    att_rec(a, att)->busy = false;
+    if (at != NULL)
+        at->busy = false;
 }
 
 static bool has_taint_key(const struct node *n, const char *key)
@@ -353,10 +497,9 @@ static bool has_taint_key(const struct node *n, const char *key)
     return false;
 }
 
-static void emit_forced(struct attachdetach *a, uint32_t att, int why)
+static void emit_forced(struct attachdetach *a, uint32_t pv, const struct attached *at, int why)
 {
     struct store *st = a->sim->store;
-    const struct attachment *at = &st->attachments[att];
     const char *text = NULL;
     if (store_wants_text(st)) {
         strbuf_reset(&a->msg);
@@ -364,14 +507,14 @@ static void emit_forced(struct attachdetach *a, uint32_t att, int why)
             strbuf_printf(&a->msg,
                           "volume \"%s\" on node \"%s\" is not safe to detach, but "
                           "maxWaitForUnmountDuration expired, force detaching",
-                          st->pvs[at->pv].name, st->nodes[at->node].name);
+                          st->pvs[pv].name, st->nodes[at->node].name);
         else
             strbuf_printf(&a->msg,
                           "node \"%s\" has out-of-service taint, force detaching volume \"%s\"",
-                          st->nodes[at->node].name, st->pvs[at->pv].name);
+                          st->nodes[at->node].name, st->pvs[pv].name);
         text = a->msg.buf;
     }
-    store_emit(st, CH_DETACH_FORCED, KIND_ATTACHMENT, att, at->node, at->pv, why, text);
+    store_emit(st, CH_DETACH_FORCED, KIND_ATTACHMENT, at->att, at->node, pv, why, text);
 }
 
 /* reconcile(), first loop, for one volume: each attachment no longer wanted on its node. */
@@ -380,28 +523,27 @@ static void reconcile_detach(struct attachdetach *a, uint32_t pv)
     struct sim *sim = a->sim;
     struct store *st = sim->store;
     const struct scn_kubernetes *k = &sim->scn->k8s;
-    const struct adc_pv *v = &a->pvs[pv];
-    bool multi = multi_attach_allowed(st, pv);
-    for (uint32_t i = 0; i < st->pvs[pv].nattachments; i++) {
-        uint32_t att = st->pvs[pv].attachments[i];
-        const struct attachment *at = &st->attachments[att];
-        if (at->gone || wanted_on(v, at->node))
+    struct adc_pv *v = &a->pvs[pv];
+    const struct adc_retry *r = retry_of(a, pv);
+    struct attached *all = attached_all(v); /* no attachment comes or goes in this loop */
+    for (uint32_t i = 0; i < v->natt; i++) {
+        struct attached *at = &all[i];
+        if (wanted_on(v, at->node))
             continue;
-        if (op_pending(a, pv, att, multi))
+        if (op_pending(a, pv, at))
             continue; /* its completion marks the volume dirty */
         if (in_backoff(a, pv)) {
-            wake_at(a, pv, v->last_error + v->backoff);
+            wake_at(a, pv, r->last_error + r->backoff);
             continue;
         }
-        struct adc_att *aa = att_rec(a, att);
-        if (!aa->requested) {
-            aa->requested = true; /* SetDetachRequestTime */
-            aa->detach_req = sim->now;
+        if (!at->requested) {
+            at->requested = true; /* SetDetachRequestTime */
+            at->detach_req = sim->now;
         }
         /* Upstream compares wall-clock time (elapsed > maxWaitForUnmountDuration) in a
          * loop whose period slides by its own run time, so the first tick at or after the
          * deadline is already past it; on the exact grid that is ">=". */
-        bool expired = sim->now - aa->detach_req >= k->max_wait_for_unmount_ns;
+        bool expired = sim->now - at->detach_req >= k->max_wait_for_unmount_ns;
         const struct node *n = &st->nodes[at->node];
         /* nodeIsHealthy: a Node missing from the informer is not healthy (k/k #110721:
          * force detach on timeout only from an unhealthy node). */
@@ -415,17 +557,18 @@ static void reconcile_detach(struct attachdetach *a, uint32_t pv)
         bool mounted = node_volume_in_use(n, pv);
         if (mounted && !force && !oos) {
             if (!expired && !k->disable_force_detach_on_timeout)
-                wake_at(a, pv, aa->detach_req + k->max_wait_for_unmount_ns);
+                wake_at(a, pv, at->detach_req + k->max_wait_for_unmount_ns);
             continue;
         }
         bool verify_safe = !(force_timeout || oos);
         if (!verify_safe)
-            emit_forced(a, att, force_timeout ? FORCED_TIMEOUT : FORCED_OUT_OF_SERVICE);
+            emit_forced(a, pv, at, force_timeout ? FORCED_TIMEOUT : FORCED_OUT_OF_SERVICE);
         /* RemoveVolumeFromReportAsAttached + node status, then DetachVolume. */
-        store_attachment_set_state(st, att, ATTACH_DETACHING);
-        start_op(a, pv, att);
+        at->state = ATTACH_DETACHING;
+        store_attachment_set_state(st, at->att, ATTACH_DETACHING);
+        start_op(a, pv, at);
         sim_after(sim, sim_sample(sim, &sim->scn->timings.detach, RNG_DETACH), MOD_ADC,
-                  EV_DETACH_DONE, att, 0, 0);
+                  EV_DETACH_DONE, at->att, pv, 0);
     }
 }
 
@@ -433,7 +576,8 @@ static void reconcile_detach(struct attachdetach *a, uint32_t pv)
 static void report_multi_attach(struct attachdetach *a, uint32_t pv, const struct want *w)
 {
     struct store *st = a->sim->store;
-    const struct adc_pv *v = &a->pvs[pv];
+    struct adc_pv *v = &a->pvs[pv];
+    const struct want *all = wants(v);
     const char *text = NULL;
     if (store_wants_text(st)) {
         struct strbuf *m = &a->msg;
@@ -441,10 +585,10 @@ static void report_multi_attach(struct attachdetach *a, uint32_t pv, const struc
         strbuf_printf(m, "Multi-Attach error for volume \"%s\" ", st->pvs[pv].name);
         uint32_t others = 0;
         for (uint32_t i = 0; i < v->nwant; i++) {
-            if (v->want[i].node == w->node)
+            if (all[i].node == w->node)
                 continue;
             strbuf_puts(m, others++ ? ", " : "Volume is already used by pod(s) ");
-            strbuf_puts(m, st->pods[v->want[i].pod].name);
+            strbuf_puts(m, st->pods[all[i].pod].name);
         }
         if (others == 0)
             strbuf_puts(m, "Volume is already exclusively attached to one node and can't be "
@@ -454,15 +598,13 @@ static void report_multi_attach(struct attachdetach *a, uint32_t pv, const struc
     store_emit(st, CH_ATTACH_MULTI, KIND_POD, w->pod, w->node, pv, 0, text);
 }
 
-static uint32_t attached_elsewhere(const struct store *st, uint32_t pv, uint32_t node)
+static bool attached_elsewhere(struct adc_pv *v, uint32_t node)
 {
-    const struct pv *v = &st->pvs[pv];
-    for (uint32_t i = 0; i < v->nattachments; i++) {
-        const struct attachment *at = &st->attachments[v->attachments[i]];
-        if (!at->gone && at->state == ATTACH_ATTACHED && at->node != node)
-            return at->node;
-    }
-    return NONE_ID;
+    const struct attached *all = attached_all(v);
+    for (uint32_t i = 0; i < v->natt; i++)
+        if (all[i].state == ATTACH_ATTACHED && all[i].node != node)
+            return true;
+    return false;
 }
 
 /* attachDesiredVolumes for one volume. */
@@ -470,20 +612,19 @@ static void reconcile_attach(struct attachdetach *a, uint32_t pv)
 {
     struct sim *sim = a->sim;
     struct store *st = sim->store;
-    bool multi = multi_attach_allowed(st, pv);
     for (uint32_t i = 0; i < a->pvs[pv].nwant; i++) {
         struct adc_pv *v = &a->pvs[pv];
-        struct want *w = &v->want[i];
-        uint32_t att = store_attachment_find(st, pv, w->node);
-        if (op_pending(a, pv, att, multi))
+        struct want *w = &wants(v)[i];
+        struct attached *at = attached_on(v, w->node);
+        if (op_pending(a, pv, at))
             continue;
-        if (att != NONE_ID && st->attachments[att].state == ATTACH_ATTACHED) {
-            att_rec(a, att)->requested = false; /* ResetDetachRequestTime */
+        if (at != NULL && at->state == ATTACH_ATTACHED) {
+            at->requested = false; /* ResetDetachRequestTime */
             wait_end(a, w);
             continue;
         }
-        if (!multi && !sim_mutated(sim, MUT_ADC_MULTI_ATTACH) &&
-            attached_elsewhere(st, pv, w->node) != NONE_ID) {
+        if (!multi_attach_allowed(st, pv) && !sim_mutated(sim, MUT_ADC_MULTI_ATTACH) &&
+            attached_elsewhere(v, w->node)) {
             if (!w->reported) {
                 w->reported = true;
                 report_multi_attach(a, pv, w);
@@ -492,16 +633,20 @@ static void reconcile_attach(struct attachdetach *a, uint32_t pv)
             continue; /* the detach's completion marks the volume dirty */
         }
         if (in_backoff(a, pv)) {
-            wake_at(a, pv, v->last_error + v->backoff);
+            const struct adc_retry *r = retry_of(a, pv);
+            wake_at(a, pv, r->last_error + r->backoff);
             continue;
         }
         /* AttachVolume; an attachment left uncertain by a failure is attached again. */
         wait_end(a, w);
-        if (att == NONE_ID)
-            att = store_attachment_create(st, pv, w->node);
-        start_op(a, pv, att);
+        if (at == NULL) {
+            uint32_t node = w->node; /* w is not read after the store call below */
+            at = attached_push(v, (struct attached){.node = node, .state = ATTACH_ATTACHING});
+            at->att = store_attachment_create(st, pv, node);
+        }
+        start_op(a, pv, at);
         sim_after(sim, sim_sample(sim, &sim->scn->timings.attach, RNG_ATTACH), MOD_ADC,
-                  EV_ATTACH_DONE, att, 0, 0);
+                  EV_ATTACH_DONE, at->att, pv, 0);
     }
 }
 
@@ -525,30 +670,32 @@ static void reconcile(struct attachdetach *a)
 
 /* The CSI driver answered ControllerPublishVolume. A lost disk, or a node that is no
  * longer there, fails: the attachment stays uncertain and the operation backs off. */
-static void on_attach_done(struct attachdetach *a, uint32_t att)
+static void on_attach_done(struct attachdetach *a, uint32_t att, uint32_t pv)
 {
     struct store *st = a->sim->store;
-    const struct attachment *at = &st->attachments[att];
-    uint32_t pv = at->pv;
-    end_op(a, pv, att);
-    if (!at->gone) {
+    struct attached *at = attached_find(&a->pvs[pv], att);
+    end_op(a, pv, at);
+    if (at != NULL) {
         if (st->pvs[pv].lost || !st->nodes[at->node].exists) {
             backoff_failed(a, pv);
         } else {
-            a->pvs[pv].backoff = 0; /* a completed operation forgets its back-off */
+            retry_of(a, pv)->backoff = 0; /* a completed operation forgets its back-off */
+            at->state = ATTACH_ATTACHED;
             store_attachment_set_state(st, att, ATTACH_ATTACHED);
         }
     }
     mark_dirty(a, pv);
 }
 
-static void on_detach_done(struct attachdetach *a, uint32_t att)
+static void on_detach_done(struct attachdetach *a, uint32_t att, uint32_t pv)
 {
-    struct store *st = a->sim->store;
-    uint32_t pv = st->attachments[att].pv;
-    end_op(a, pv, att);
-    a->pvs[pv].backoff = 0;
-    store_attachment_remove(st, att);
+    struct adc_pv *v = &a->pvs[pv];
+    struct attached *at = attached_find(v, att);
+    end_op(a, pv, at);
+    if (at != NULL)
+        attached_remove(v, at);
+    retry_of(a, pv)->backoff = 0;
+    store_attachment_remove(a->sim->store, att);
     mark_dirty(a, pv);
 }
 
@@ -571,12 +718,18 @@ void adc_free(struct attachdetach *a)
 {
     if (a == NULL)
         return;
-    for (size_t i = 0; i < a->pvs_cap; i++)
-        free(a->pvs[i].want);
+    for (size_t i = 0; i < a->pvs_cap; i++) {
+        if (a->pvs[i].want_cap > 1)
+            free(a->pvs[i].want.many);
+        if (a->pvs[i].att_cap > 1)
+            free(a->pvs[i].att.many);
+    }
     for (size_t i = 0; i < a->pods_cap; i++)
-        free(a->pods[i].pvs);
+        if (a->pods[i].npvs > POD_PVS_INLINE)
+            free(a->pods[i].pvs.heap);
     free(a->pvs);
-    free(a->atts);
+    free(a->retry);
+    free(a->waits);
     free(a->pods);
     free(a->node_queued);
     free(a->dirty);
@@ -599,11 +752,11 @@ void adc_on_event(struct sim *sim, const struct event *ev)
     case EV_NODE_SYNC: node_sync(a, ev->a); break;
     case EV_PASS: reconcile(a); break;
     case EV_WAKE:
-        a->pvs[ev->a].wake_ev = QUEUE_NO_EVENT;
+        retry_of(a, ev->a)->wake_ev = QUEUE_NO_EVENT;
         mark_dirty(a, ev->a);
         break;
-    case EV_ATTACH_DONE: on_attach_done(a, ev->a); break;
-    case EV_DETACH_DONE: on_detach_done(a, ev->a); break;
+    case EV_ATTACH_DONE: on_attach_done(a, ev->a, ev->b); break;
+    case EV_DETACH_DONE: on_detach_done(a, ev->a, ev->b); break;
     }
 }
 
@@ -647,8 +800,8 @@ void adc_on_change(void *ctx, const struct change *c)
 int64_t adc_multi_attach_wait(const struct sim *sim, uint32_t pod)
 {
     const struct attachdetach *a = sim->adc;
-    if (a == NULL || pod >= a->pods_cap)
+    if (a == NULL || pod >= a->waits_cap)
         return 0;
-    const struct adc_pod *ap = &a->pods[pod];
-    return ap->wait_total + (ap->waiting ? sim->now - ap->wait_since : 0);
+    const struct adc_wait *aw = &a->waits[pod];
+    return aw->wait_total + (aw->waiting ? sim->now - aw->wait_since : 0);
 }

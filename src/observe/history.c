@@ -10,9 +10,15 @@
 
 /* Private indexes, so that no change costs more than the objects it names: the identity
  * and incarnation of each pod id, and the Ready count behind fullReadySeconds. */
+struct pod_slot {
+    /* Its incarnation, in the identity's incs (re-pointed when that array moves), so that
+     * a change finds it without a look at the identity first. */
+    struct incarnation *inc;
+    uint32_t ident; /* identity index, NONE_ID before the pod was seen */
+};
+
 struct history_index {
-    uint32_t *pod_ident; /* [pod]: identity index, NONE_ID before the pod was seen */
-    uint32_t *pod_inc;   /* [pod]: its incarnation's index in the identity */
+    struct pod_slot *pods; /* [pod] */
     size_t pods_cap;
     int32_t *set_ready;  /* [set]: ordinals in [start, start + replicas) with a Ready pod */
     uint32_t incomplete; /* sets with set_ready below replicas */
@@ -48,44 +54,38 @@ static uint32_t identity_index(struct history *h, uint32_t sts, int32_t ordinal,
     return h->nids - 1;
 }
 
-static struct identity *identity_of_pod(struct history *h, uint32_t pod)
+/* The identity of a pod seen created, or NULL; *inc its incarnation. */
+static struct identity *identity_of_pod(struct history *h, uint32_t pod, struct incarnation **inc)
 {
     const struct history_index *x = hx(h);
-    if (pod >= x->pods_cap || x->pod_ident[pod] == NONE_ID)
+    if (pod >= x->pods_cap || x->pods[pod].ident == NONE_ID)
         return NULL;
-    return &h->ids[x->pod_ident[pod]];
+    *inc = x->pods[pod].inc;
+    return &h->ids[x->pods[pod].ident];
 }
 
-static struct incarnation *incarnation_of(struct history *h, struct identity *id, uint32_t pod)
-{
-    const struct history_index *x = hx(h);
-    if (pod >= x->pods_cap || x->pod_ident[pod] == NONE_ID)
-        return NULL;
-    return &id->incs[x->pod_inc[pod]];
-}
-
-static void index_pod(struct history *h, uint32_t pod, uint32_t ident, uint32_t inc)
+static void index_pod(struct history *h, uint32_t pod, uint32_t ident, struct incarnation *inc)
 {
     struct history_index *x = hx(h);
     if (pod >= x->pods_cap) {
-        size_t old = x->pods_cap, cap = old;
-        grow_array((void **)&x->pod_ident, &cap, (size_t)pod + 1, sizeof *x->pod_ident);
-        cap = old;
-        grow_array((void **)&x->pod_inc, &cap, (size_t)pod + 1, sizeof *x->pod_inc);
-        for (size_t i = old; i < cap; i++)
-            x->pod_ident[i] = NONE_ID;
-        x->pods_cap = cap;
+        size_t old = x->pods_cap;
+        grow_array((void **)&x->pods, &x->pods_cap, (size_t)pod + 1, sizeof *x->pods);
+        for (size_t i = old; i < x->pods_cap; i++)
+            x->pods[i].ident = NONE_ID;
     }
-    x->pod_ident[pod] = ident;
-    x->pod_inc[pod] = inc;
+    x->pods[pod] = (struct pod_slot){inc, ident};
 }
 
-/* Serving: one incarnation has live containers and the API shows it Ready. */
+/* Serving: one incarnation has live containers and the API shows it Ready. An incarnation
+ * seen gone is skipped without a look at its pod object: the store marks the object gone
+ * before it tells, so the pod's own test would say no too. */
 static void update_serving(struct history *h, struct identity *id, int64_t now)
 {
     const struct store *st = h->sim->store;
     bool serving = false;
     for (uint32_t i = 0; i < id->nincs && !serving; i++) {
+        if (id->incs[i].gone != TIME_NEVER)
+            continue;
         const struct pod *p = &st->pods[id->incs[i].pod];
         serving = !p->gone && p->ready && p->runtime_live;
     }
@@ -161,16 +161,17 @@ static struct claim_history *claim_of(struct history *h, uint32_t pvc)
     return &h->claims[pvc];
 }
 
+/* A change of an attachment names its volume (a) and node. */
 static void on_attach(struct history *h, const struct change *c, bool attached)
 {
     const struct store *st = h->sim->store;
-    const struct attachment *a = &st->attachments[c->obj];
-    uint32_t pvc = st->pvs[a->pv].pvc;
+    uint32_t node = c->node;
+    uint32_t pvc = st->pvs[c->a].pvc;
     if (pvc == NONE_ID)
         return;
     struct claim_history *ch = claim_of(h, pvc);
     if (attached) {
-        struct claim_attachment ca = {c->obj, a->node, c->time, TIME_NEVER};
+        struct claim_attachment ca = {c->obj, node, c->time, TIME_NEVER};
         VEC_PUSH(ch->atts, ch->natts, ch->atts_cap, ca);
         const struct pvc *claim = &st->pvcs[pvc];
         uint32_t idx = identity_index(h, claim->sts, claim->ordinal, false);
@@ -179,7 +180,7 @@ static void on_attach(struct history *h, const struct change *c, bool attached)
         struct identity *id = &h->ids[idx];
         for (uint32_t i = id->nincs; i-- > 0;) {
             struct incarnation *inc = &id->incs[i];
-            if (inc->node == a->node && inc->gone == TIME_NEVER) {
+            if (inc->node == node && inc->gone == TIME_NEVER) {
                 inc->attached = c->time;
                 break;
             }
@@ -191,43 +192,38 @@ static void on_attach(struct history *h, const struct change *c, bool attached)
             ch->atts[i].detached = c->time;
 }
 
-static void on_change(void *ctx, const struct change *c)
+static void on_pod_created(struct history *h, const struct change *c)
 {
-    struct history *h = ctx;
-    if (c->kind == KIND_ATTACHMENT) {
-        if (c->reason == CH_ATTACH_DONE || c->reason == CH_DETACH_DONE)
-            on_attach(h, c, c->reason == CH_ATTACH_DONE);
-        return;
-    }
-    if (c->kind == KIND_STS && c->reason == CH_STS_SCALED) {
-        set_ready_recount(h, c->obj, (int32_t)c->a);
-        return;
-    }
-    if (c->kind != KIND_POD)
+    const struct pod *p = &h->sim->store->pods[c->obj];
+    uint32_t idx = identity_index(h, p->sts, p->ordinal, true);
+    struct incarnation inc = {
+        .pod = c->obj,
+        .node = NONE_ID,
+        .created = c->time,
+        .scheduled = TIME_NEVER,
+        .attached = TIME_NEVER,
+        .running = TIME_NEVER,
+        .ready = TIME_NEVER,
+        .deleted = TIME_NEVER,
+        .gone = TIME_NEVER,
+    };
+    struct identity *id = &h->ids[idx];
+    uint32_t cap = id->incs_cap;
+    VEC_PUSH(id->incs, id->nincs, id->incs_cap, inc);
+    if (id->incs_cap != cap) /* the array moved: the earlier incarnations' slots follow */
+        for (uint32_t k = 0; k + 1 < id->nincs; k++)
+            hx(h)->pods[id->incs[k].pod].inc = &id->incs[k];
+    index_pod(h, c->obj, idx, &id->incs[id->nincs - 1]);
+}
+
+/* A change of a pod that on_change keeps (see there). */
+static void on_pod_change(struct history *h, const struct change *c)
+{
+    struct incarnation *inc = NULL;
+    struct identity *id = identity_of_pod(h, c->obj, &inc);
+    if (id == NULL)
         return;
     const struct pod *p = &h->sim->store->pods[c->obj];
-    if (c->reason == CH_POD_CREATED) {
-        uint32_t idx = identity_index(h, p->sts, p->ordinal, true);
-        struct incarnation inc = {
-            .pod = c->obj,
-            .node = NONE_ID,
-            .created = c->time,
-            .scheduled = TIME_NEVER,
-            .attached = TIME_NEVER,
-            .running = TIME_NEVER,
-            .ready = TIME_NEVER,
-            .deleted = TIME_NEVER,
-            .gone = TIME_NEVER,
-        };
-        struct identity *id = &h->ids[idx];
-        VEC_PUSH(id->incs, id->nincs, id->incs_cap, inc);
-        index_pod(h, c->obj, idx, id->nincs - 1);
-        return;
-    }
-    struct identity *id = identity_of_pod(h, c->obj);
-    struct incarnation *inc = id ? incarnation_of(h, id, c->obj) : NULL;
-    if (inc == NULL)
-        return;
     /* The Ready count of fullReadySeconds (a gone pod keeps its last Ready flag). */
     bool gone = c->reason == CH_POD_GONE || c->reason == CH_POD_FORCE_DELETED;
     int32_t delta = c->reason == CH_POD_READY                             ? 1
@@ -265,6 +261,42 @@ static void on_change(void *ctx, const struct change *c)
     case CH_POD_CONTAINER_STARTED:
     case CH_POD_CONTAINER_DIED:
         update_serving(h, id, c->time);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Every change of the run comes here, most of them of no interest to the history: the
+ * reason decides before any object is read. */
+static void on_change(void *ctx, const struct change *c)
+{
+    struct history *h = ctx;
+    switch (c->reason) {
+    case CH_ATTACH_DONE:
+    case CH_DETACH_DONE:
+        if (c->kind == KIND_ATTACHMENT)
+            on_attach(h, c, c->reason == CH_ATTACH_DONE);
+        break;
+    case CH_STS_SCALED:
+        if (c->kind == KIND_STS)
+            set_ready_recount(h, c->obj, (int32_t)c->a);
+        break;
+    case CH_POD_CREATED:
+        if (c->kind == KIND_POD)
+            on_pod_created(h, c);
+        break;
+    case CH_POD_SCHEDULED:
+    case CH_POD_RUNNING:
+    case CH_POD_READY:
+    case CH_POD_NOT_READY:
+    case CH_POD_DELETE_REQUESTED:
+    case CH_POD_GONE:
+    case CH_POD_FORCE_DELETED:
+    case CH_POD_CONTAINER_STARTED:
+    case CH_POD_CONTAINER_DIED:
+        if (c->kind == KIND_POD)
+            on_pod_change(h, c);
         break;
     default:
         break;
@@ -319,8 +351,7 @@ void history_free(struct history *h)
     free(h->violations);
     arena_free(h->arena);
     struct history_index *x = hx(h);
-    free(x->pod_ident);
-    free(x->pod_inc);
+    free(x->pods);
     free(x->set_ready);
     free(h);
 }

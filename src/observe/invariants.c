@@ -12,12 +12,17 @@ struct identity_state {
     bool reported;
 };
 
+/* The identities of one set, indexed by ordinal (the pointer and its length in one record). */
+struct set_identities {
+    struct identity_state *by_ordinal;
+    uint32_t len;
+};
+
 struct invariants {
     struct sim *sim;
     struct history *h;
     uint32_t broken;
-    struct identity_state **ids; /* per set, indexed by ordinal */
-    uint32_t *ids_len;
+    struct set_identities *ids; /* per set */
     uint32_t *pvc_first_pv;    /* per pvc id: the first PV it was bound to */
     uint32_t npvc, pvc_cap;
     bool *pv_reported;         /* per pv id: a multi-attach episode was reported */
@@ -64,16 +69,16 @@ static void report(struct invariants *inv, enum invariant which, const struct ch
 
 static struct identity_state *identity(struct invariants *inv, uint32_t sts, int32_t ordinal)
 {
-    uint32_t len = inv->ids_len[sts];
-    if ((uint32_t)ordinal >= len) {
-        uint32_t nlen = len ? len : 8;
+    struct set_identities *s = &inv->ids[sts];
+    if ((uint32_t)ordinal >= s->len) {
+        uint32_t nlen = s->len ? s->len : 8;
         while (nlen <= (uint32_t)ordinal)
             nlen *= 2;
-        inv->ids[sts] = xrealloc(inv->ids[sts], nlen * sizeof **inv->ids);
-        memset(inv->ids[sts] + len, 0, (nlen - len) * sizeof **inv->ids);
-        inv->ids_len[sts] = nlen;
+        s->by_ordinal = xrealloc(s->by_ordinal, nlen * sizeof *s->by_ordinal);
+        memset(s->by_ordinal + s->len, 0, (nlen - s->len) * sizeof *s->by_ordinal);
+        s->len = nlen;
     }
-    return &inv->ids[sts][ordinal];
+    return &s->by_ordinal[ordinal];
 }
 
 static void check_at_most_one(struct invariants *inv, const struct change *c, bool started)
@@ -289,6 +294,7 @@ static void check_attach(struct invariants *inv, const struct change *c, bool st
     report(inv, INV_SINGLE_ATTACH_RWO, c, c->obj, KIND_ATTACHMENT);
 }
 
+/* Every change of the run comes here: the reason decides before any object is read. */
 static void on_change(void *ctx, const struct change *c)
 {
     struct invariants *inv = ctx;
@@ -324,7 +330,6 @@ struct invariants *invariants_new(struct sim *sim, struct history *h)
     inv->h = h;
     uint32_t nsets = sim->store->nsets ? sim->store->nsets : 1;
     inv->ids = xcalloc(nsets, sizeof *inv->ids);
-    inv->ids_len = xcalloc(nsets, sizeof *inv->ids_len);
     inv->order_reported = xcalloc(nsets, sizeof *inv->order_reported);
     strbuf_init(&inv->msg);
     store_watch(sim->store, on_change, inv);
@@ -336,9 +341,8 @@ void invariants_free(struct invariants *inv)
     if (inv == NULL)
         return;
     for (uint32_t s = 0; s < inv->sim->store->nsets; s++)
-        free(inv->ids[s]);
+        free(inv->ids[s].by_ordinal);
     free(inv->ids);
-    free(inv->ids_len);
     free(inv->pvc_first_pv);
     free(inv->pv_reported);
     free(inv->order_reported);

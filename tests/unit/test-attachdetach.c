@@ -306,6 +306,100 @@ static void the_multi_attach_mutation_attaches_a_rwo_volume_twice(void **state)
     cp_free(f);
 }
 
+/* Three claim templates: web-0 adds three volumes to the desired state (more than a pod
+ * record keeps inline); all three are attached to its node, and all three detached once
+ * the pod is gone. */
+static struct scn_claim_template three_claims[3] = {
+    {"data", ACCESS_RWO, INT64_C(1) << 30, "standard"},
+    {"logs", ACCESS_RWO, INT64_C(1) << 30, "standard"},
+    {"wal", ACCESS_RWO, INT64_C(1) << 30, "standard"},
+};
+
+static void a_pod_with_three_claims_attaches_and_detaches_all_three(void **state)
+{
+    (void)state;
+    struct cp_fx *f = cp_new();
+    cp_add_node(f, "n0", "zone-a");
+    cp_add_class(f, "standard", BIND_IMMEDIATE, NULL, 0);
+    cp_add_set(f, "web", 500, "standard");
+    f->sets[0].claims = three_claims;
+    f->sets[0].nclaims = 3;
+    cp_start(f);
+    struct store *st = f->sim->store;
+    for (uint32_t t = 0; t < 3; t++)
+        store_pvc_create(st, 0, t, 0);
+    cp_run_until(f, SEC(3));
+    uint32_t pod = cp_create_pod(f, 0, 0);
+    store_pod_bind(st, pod, 0);
+    store_pod_set_containers_running(st, pod, true);
+    cp_run_until(f, SEC(15));
+    assert_int_equal(st->nattachments, 3);
+    assert_int_equal(st->nodes[0].nvolumes_attached, 3);
+    store_pod_delete(st, pod, 0, true);
+    cp_run_until(f, SEC(30));
+    for (uint32_t att = 0; att < 3; att++) {
+        assert_int_equal(cp_count(f, CH_DETACH_DONE, att), 1);
+        assert_true(st->attachments[att].gone);
+    }
+    assert_int_equal(st->nodes[0].nvolumes_attached, 0);
+    cp_free(f);
+}
+
+/* One RWO volume wanted by three pods on three nodes (the claims of web-1 and web-2 bound
+ * to the volume of web-0): the first want is attached, the other two are refused, each
+ * naming the other pods; when web-0 goes, the volume moves to one of them. */
+static void a_volume_wanted_by_three_pods_is_attached_once_and_refused_twice(void **state)
+{
+    (void)state;
+    struct cp_fx *f = cp_new();
+    cp_add_node(f, "n0", "zone-a");
+    cp_add_node(f, "n1", "zone-a");
+    cp_add_node(f, "n2", "zone-a");
+    cp_add_class(f, "standard", BIND_IMMEDIATE, NULL, 0);
+    cp_add_set(f, "web", 500, "standard");
+    cp_start(f);
+    struct store *st = f->sim->store;
+    uint32_t pvc0 = store_pvc_create(st, 0, 0, 0);
+    cp_run_until(f, SEC(3));
+    uint32_t pv = st->pvcs[pvc0].pv;
+    assert_int_not_equal(pv, NONE_ID);
+    for (int32_t o = 1; o < 3; o++)
+        store_pvc_bind(st, store_pvc_create(st, 0, 0, o), pv);
+    uint32_t pods[3];
+    for (uint32_t i = 0; i < 3; i++) {
+        pods[i] = cp_create_pod(f, 0, (int32_t)i);
+        store_pod_bind(st, pods[i], i);
+        store_pod_set_containers_running(st, pods[i], true);
+    }
+    cp_run_until(f, SEC(20));
+    assert_int_equal(st->nattachments, 1);
+    assert_int_equal(st->attachments[0].node, 0);
+    assert_int_equal(st->attachments[0].state, ATTACH_ATTACHED);
+    const char *others[3] = {NULL, "web-0, web-2", "web-0, web-1"};
+    for (uint32_t i = 1; i < 3; i++) {
+        assert_int_equal(cp_count(f, CH_ATTACH_MULTI, pods[i]), 1);
+        char want[256];
+        snprintf(want, sizeof want,
+                 "Multi-Attach error for volume \"%s\" Volume is already used by pod(s) %s",
+                 st->pvs[pv].name, others[i]);
+        assert_string_equal(cp_nth(f, CH_ATTACH_MULTI, pods[i], 0)->text, want);
+    }
+    int64_t refused = cp_nth(f, CH_ATTACH_MULTI, pods[1], 0)->time;
+
+    store_pod_delete(st, pods[0], 0, true);
+    cp_run_until(f, SEC(60));
+    assert_true(st->attachments[0].gone);
+    /* The last want took the place of web-0's: web-2 is attached, web-1 still waits. */
+    assert_int_equal(st->nattachments, 2);
+    assert_int_equal(st->attachments[1].node, 2);
+    assert_int_equal(st->attachments[1].state, ATTACH_ATTACHED);
+    assert_int_equal(cp_count(f, CH_ATTACH_MULTI, pods[1]), 1);
+    assert_int_equal(adc_multi_attach_wait(f->sim, pods[1]), SEC(60) - refused);
+    assert_true(adc_multi_attach_wait(f->sim, pods[2]) > 0);
+    assert_true(adc_multi_attach_wait(f->sim, pods[2]) < SEC(60) - refused);
+    cp_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,6 +412,8 @@ int main(void)
         cmocka_unit_test(a_healthy_node_with_stale_volumes_in_use_is_never_force_detached),
         cmocka_unit_test(a_terminating_pod_that_still_shows_running_containers_keeps_its_volume),
         cmocka_unit_test(the_multi_attach_mutation_attaches_a_rwo_volume_twice),
+        cmocka_unit_test(a_pod_with_three_claims_attaches_and_detaches_all_three),
+        cmocka_unit_test(a_volume_wanted_by_three_pods_is_attached_once_and_refused_twice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
