@@ -14,6 +14,7 @@
  * power-off. Handlers drop events whose generation is stale. */
 #include "controllers/kubelet.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,7 +72,7 @@ enum kl_event {
     EV_SHUTDOWN_TIMER, /* a node, b node gen, c group: a shutdown group's period ran out */
 };
 
-/* The kubelet's view of one pod, from admission to the final delete. */
+/* Where a pod is in its life on this kubelet (struct kpod's state). */
 enum kp_state {
     KP_NONE,       /* not known to this kubelet */
     KP_VOLUMES,    /* ContainerCreating: volumes attaching and mounting */
@@ -84,56 +85,79 @@ enum kp_state {
     KP_DONE,       /* nothing left on the machine */
 };
 
+/* 32 bytes: a pod's claims sit inside its kpod (see struct kpod). */
 struct kp_claim {
     uint32_t pvc;      /* the pod's claim, NONE_ID until it exists */
     uint32_t pv;       /* its volume in the desired state of world, NONE_ID until bound */
     uint32_t seen_pvc; /* the claim whose data the container gets (MUT_STS_WRONG_CLAIM) */
-    bool reported;     /* desired state of world reportedInUse */
-    bool mounting, mounted;
-    bool lost_told;    /* FailedMount for a lost volume emitted */
-    bool retry_queued; /* an EV_VERIFY is pending */
-    int64_t backoff;   /* durationBeforeRetry of the last failed verify, 0 if none */
+    bool reported : 1; /* desired state of world reportedInUse */
+    bool mounting : 1, mounted : 1;
+    bool lost_told : 1;    /* FailedMount for a lost volume emitted */
+    bool retry_queued : 1; /* an EV_VERIFY is pending */
+    int64_t backoff;       /* durationBeforeRetry of the last failed verify, 0 if none */
     int64_t retry_at;
 };
 
 /* What the status manager wants the API to show. */
 struct kp_want {
-    enum pod_phase phase;
     const char *reason;
-    bool ready, running, disruption;
-    bool del; /* the final DELETE with grace 0 */
     uint32_t restarts;
+    uint8_t phase; /* enum pod_phase, in a byte to keep struct kpod small */
+    bool ready : 1, running : 1, disruption : 1;
+    bool del : 1; /* the final DELETE with grace 0 */
 };
 
+/* Claims kept inside the kpod; a pod with more has them in a malloc'd array. A
+ * StatefulSet pod rarely has more than two volumeClaimTemplates. */
+#define KP_INLINE_CLAIMS 2
+
+/* The kubelet's view of one pod, from admission to the final delete.
+ *
+ * Laid out for the loops over a node's pods (in_use_set, node_status_stale,
+ * node_post_status) and for pod_event_valid, which run for every pod of a node or every
+ * event: what they read comes first, with the claims inline, so a pod with one claim
+ * costs one cache line there. The struct is cache-line aligned (the chunks are allocated
+ * aligned in kpod_at) and three lines long on LP64. */
 struct kpod {
-    uint32_t gen;
-    uint32_t node; /* the tracking kubelet's node, NONE_ID when untracked */
-    uint32_t slot; /* position in that node's list */
-    enum kp_state state;
+    _Alignas(64) uint8_t state; /* enum kp_state */
+    int8_t sd_group;            /* shutdown group it was killed in, -1 if none */
     bool sync_queued;
-    bool started_once;     /* a container ran: the next start is a restart */
-    bool restart_in_place; /* it ran before the machine rebooted */
-    bool api_gone;         /* the object left the API: no more writes */
-    bool delete_after;     /* graceful delete: final DELETE once volumes are unmounted */
-    bool shutdown_kill;    /* killed by graceful node shutdown */
-    bool vol_lost;         /* a mounted volume vanished: every start fails */
-    bool mount_wait;       /* a WaitForAttachAndMount poll runs since sync_start */
-    bool probers;          /* probeManager.AddPod done */
-    bool backoff_told;
-    bool killed_at_grace;
-    int8_t sd_group; /* shutdown group it was killed in, -1 if none */
+    bool mount_wait; /* a WaitForAttachAndMount poll runs since sync_start */
+    uint32_t gen;
+    uint32_t node;    /* the tracking kubelet's node, NONE_ID when untracked */
     uint32_t nclaims;
-    struct kp_claim *claims;
-    uint32_t ncontainers;
+    /* Cold, but here it fills the first line's slack and kubelet_free finds it there. */
     int64_t *wake; /* per container: a readiness worker's first probe not before this */
+    union {                                    /* KP_CLAIMS picks the member */
+        struct kp_claim inl[KP_INLINE_CLAIMS]; /* nclaims <= KP_INLINE_CLAIMS */
+        struct kp_claim *heap;                 /* more: owned, malloc'd */
+    } claims;
+    /* Below: what only the pod's own events touch. */
+    uint32_t slot; /* position in its node's list */
+    uint32_t ncontainers;
     uint32_t next_image;
+    uint32_t fail_starts;
+    bool started_once : 1;     /* a container ran: the next start is a restart */
+    bool restart_in_place : 1; /* it ran before the machine rebooted */
+    bool api_gone : 1;         /* the object left the API: no more writes */
+    bool delete_after : 1;     /* graceful delete: final DELETE once volumes are unmounted */
+    bool shutdown_kill : 1;    /* killed by graceful node shutdown */
+    bool vol_lost : 1;         /* a mounted volume vanished: every start fails */
+    bool probers : 1;          /* probeManager.AddPod done */
+    bool backoff_told : 1;
+    bool killed_at_grace : 1;
+    uint64_t mount_timeout_ev; /* WaitForAttachAndMount's timeout, QUEUE_NO_EVENT if none */
     int64_t sync_start;
     int64_t started_at, exit_at, crashed_at;
     int64_t backoff, backoff_update; /* the CrashLoopBackOff entry; 0 when none */
-    uint32_t fail_starts;
     int64_t fail_until;
     struct kp_want want;
 };
+_Static_assert(sizeof(void *) != 8 || sizeof(struct kpod) == 192,
+               "struct kpod grew past three cache lines");
+
+/* The claims of a kpod (const when the kpod is). */
+#define KP_CLAIMS(kp) ((kp)->nclaims <= KP_INLINE_CLAIMS ? (kp)->claims.inl : (kp)->claims.heap)
 
 struct kimage {
     const char *name;
@@ -185,9 +209,17 @@ static struct kpod *kpod_at(struct kubelets *k, uint32_t id)
         k->nchunks = n;
     }
     if (k->chunks[c] == NULL) {
-        k->chunks[c] = xcalloc(KP_CHUNK, sizeof **k->chunks);
+        /* Aligned as struct kpod asks: the hot part of a pod is then one cache line. */
+        size_t size = KP_CHUNK * sizeof **k->chunks;
+        struct kpod *chunk = aligned_alloc(_Alignof(struct kpod), size);
+        if (chunk == NULL) {
+            fprintf(stderr, "sssim: out of memory allocating %zu bytes\n", size);
+            abort();
+        }
+        memset(chunk, 0, size);
         for (uint32_t i = 0; i < KP_CHUNK; i++)
-            k->chunks[c][i].node = NONE_ID;
+            chunk[i].node = NONE_ID;
+        k->chunks[c] = chunk;
     }
     return &k->chunks[c][id % KP_CHUNK];
 }
@@ -261,6 +293,23 @@ static void start_container(struct sim *sim, uint32_t id);
 
 /* --- Tracking ---------------------------------------------------------------------- */
 
+static void kp_free_claims(struct kpod *kp)
+{
+    if (kp->nclaims > KP_INLINE_CLAIMS)
+        free(kp->claims.heap);
+    kp->nclaims = 0;
+}
+
+/* volume_manager.go WaitForAttachAndMount ends (wait.PollUntilContextTimeout returns):
+ * the volumes are mounted, or the pod worker gave up on the pod (kill, delete, the
+ * machine going down). Its timeout goes with it rather than firing later as a no-op. */
+static void mount_wait_end(struct sim *sim, struct kpod *kp)
+{
+    kp->mount_wait = false;
+    sim_cancel(sim, kp->mount_timeout_ev);
+    kp->mount_timeout_ev = QUEUE_NO_EVENT;
+}
+
 static void pod_track(struct sim *sim, uint32_t id, uint32_t node)
 {
     struct kubelets *k = sim->kubelets;
@@ -270,6 +319,7 @@ static void pod_track(struct sim *sim, uint32_t id, uint32_t node)
     struct kpod *kp = kp_of(sim, id);
     uint32_t gen = kp->gen + 1;
     bool queued = kp->sync_queued;
+    /* pod_forget let go of the claims, wake and the timeout of an earlier stay. */
     memset(kp, 0, sizeof *kp);
     kp->gen = gen;
     kp->sync_queued = queued;
@@ -278,9 +328,11 @@ static void pod_track(struct sim *sim, uint32_t id, uint32_t node)
     kp->slot = kn->npods;
     VEC_PUSH(kn->pods, kn->npods, kn->pods_cap, id);
     kp->nclaims = st->sets[p->sts].spec->nclaims;
-    kp->claims = xcalloc(kp->nclaims ? kp->nclaims : 1, sizeof *kp->claims);
+    if (kp->nclaims > KP_INLINE_CLAIMS)
+        kp->claims.heap = xcalloc(kp->nclaims, sizeof *kp->claims.heap);
+    struct kp_claim *claims = KP_CLAIMS(kp);
     for (uint32_t t = 0; t < kp->nclaims; t++)
-        kp->claims[t].pvc = kp->claims[t].pv = kp->claims[t].seen_pvc = NONE_ID;
+        claims[t].pvc = claims[t].pv = claims[t].seen_pvc = NONE_ID;
     kp->want = (struct kp_want){
         .phase = p->phase,
         .reason = p->reason,
@@ -301,11 +353,11 @@ static void pod_forget(struct sim *sim, uint32_t id)
     uint32_t last = kn->pods[--kn->npods];
     kn->pods[kp->slot] = last;
     kp_of(sim, last)->slot = kp->slot;
-    free(kp->claims);
+    mount_wait_end(sim, kp);
+    kp_free_claims(kp);
     free(kp->wake);
-    kp->claims = NULL;
     kp->wake = NULL;
-    kp->nclaims = kp->ncontainers = 0;
+    kp->ncontainers = 0;
     kp->node = NONE_ID;
     kp->state = KP_NONE;
     kp->gen++;
@@ -371,9 +423,10 @@ static uint32_t in_use_set(struct sim *sim, uint32_t node)
     uint32_t n = 0;
     for (uint32_t i = 0; i < kn->npods; i++) {
         const struct kpod *kp = kp_of(sim, kn->pods[i]);
+        const struct kp_claim *claims = KP_CLAIMS(kp);
         bool dsw = in_dsw(kp);
         for (uint32_t t = 0; t < kp->nclaims; t++) {
-            const struct kp_claim *c = &kp->claims[t];
+            const struct kp_claim *c = &claims[t];
             if (c->pv == NONE_ID || !(dsw || c->mounted || c->mounting))
                 continue;
             bool dup = false;
@@ -412,8 +465,9 @@ static bool node_status_stale(struct sim *sim, uint32_t node)
         const struct kpod *kp = kp_of(sim, kn->pods[i]);
         if (!in_dsw(kp))
             continue;
+        const struct kp_claim *claims = KP_CLAIMS(kp);
         for (uint32_t t = 0; t < kp->nclaims; t++)
-            if (kp->claims[t].pv != NONE_ID && !kp->claims[t].reported)
+            if (claims[t].pv != NONE_ID && !claims[t].reported)
                 return true;
     }
     return false;
@@ -457,9 +511,10 @@ static void node_post_status(struct sim *sim, uint32_t node)
         struct kpod *kp = kp_of(sim, kn->pods[i]);
         if (!in_dsw(kp))
             continue;
+        struct kp_claim *claims = KP_CLAIMS(kp);
         for (uint32_t t = 0; t < kp->nclaims; t++)
-            if (kp->claims[t].pv != NONE_ID)
-                kp->claims[t].reported = node_volume_in_use(n, kp->claims[t].pv);
+            if (claims[t].pv != NONE_ID)
+                claims[t].reported = node_volume_in_use(n, claims[t].pv);
     }
     enum cond c;
     const char *reason;
@@ -479,7 +534,7 @@ static void pod_resolve_claims(struct sim *sim, uint32_t id)
     const struct pod *p = &st->pods[id];
     struct kpod *kp = kp_of(sim, id);
     for (uint32_t t = 0; t < kp->nclaims; t++) {
-        struct kp_claim *c = &kp->claims[t];
+        struct kp_claim *c = &KP_CLAIMS(kp)[t];
         if (c->pv != NONE_ID)
             continue;
         /* desired_state_of_world_populator.go: an unbound claim keeps the pod out of the
@@ -511,7 +566,7 @@ static bool pv_attached(const struct node *n, uint32_t pv)
 static bool all_mounted(const struct kpod *kp)
 {
     for (uint32_t t = 0; t < kp->nclaims; t++)
-        if (!kp->claims[t].mounted)
+        if (!KP_CLAIMS(kp)[t].mounted)
             return false;
     return true;
 }
@@ -537,9 +592,11 @@ static void mounts_complete(struct sim *sim, uint32_t id)
 static void mount_wait_begin(struct sim *sim, uint32_t id)
 {
     struct kpod *kp = kp_of(sim, id);
+    mount_wait_end(sim, kp); /* none runs: admission, or the retry after a timeout */
     kp->mount_wait = true;
     kp->sync_start = sim->now;
-    sim_after(sim, MOUNT_TIMEOUT, MOD_KUBELET, EV_MOUNT_TIMEOUT, id, kp->gen, 0);
+    kp->mount_timeout_ev =
+        sim_after(sim, MOUNT_TIMEOUT, MOD_KUBELET, EV_MOUNT_TIMEOUT, id, kp->gen, 0);
 }
 
 /* volumemanager/reconciler/reconciler_common.go mountOrAttachVolumes: for each volume of
@@ -557,7 +614,7 @@ static void try_mounts(struct sim *sim, uint32_t id)
     const struct node *n = &st->nodes[kp->node];
     bool all = true;
     for (uint32_t t = 0; t < kp->nclaims; t++) {
-        struct kp_claim *c = &kp->claims[t];
+        struct kp_claim *c = &KP_CLAIMS(kp)[t];
         if (c->mounted)
             continue;
         all = false;
@@ -595,7 +652,7 @@ static void try_mounts(struct sim *sim, uint32_t id)
 static void on_mounted(struct sim *sim, uint32_t id, uint32_t t)
 {
     struct kpod *kp = kp_of(sim, id);
-    struct kp_claim *c = &kp->claims[t];
+    struct kp_claim *c = &KP_CLAIMS(kp)[t];
     c->mounting = false;
     if (sim->store->pvs[c->pv].lost) {
         if (!c->lost_told)
@@ -639,7 +696,7 @@ static void start_unmount(struct sim *sim, uint32_t id)
     kp->state = KP_UNMOUNTING;
     bool any = false;
     for (uint32_t t = 0; t < kp->nclaims; t++) {
-        struct kp_claim *c = &kp->claims[t];
+        struct kp_claim *c = &KP_CLAIMS(kp)[t];
         /* A mount cut short by the kill is torn down like a finished one. */
         if (!c->mounted && !c->mounting)
             continue;
@@ -655,11 +712,12 @@ static void start_unmount(struct sim *sim, uint32_t id)
 static void on_unmounted(struct sim *sim, uint32_t id, uint32_t t)
 {
     struct kpod *kp = kp_of(sim, id);
-    struct kp_claim *c = &kp->claims[t];
+    struct kp_claim *claims = KP_CLAIMS(kp);
+    struct kp_claim *c = &claims[t];
     c->mounted = c->mounting = false;
     emit_pod(sim, CH_POD_UNMOUNTED, id, kp->node, c->seen_pvc, c->pv, NULL);
     for (uint32_t i = 0; i < kp->nclaims; i++)
-        if (kp->claims[i].mounted || kp->claims[i].mounting)
+        if (claims[i].mounted || claims[i].mounting)
             return;
     unmount_done(sim, id);
 }
@@ -723,7 +781,7 @@ static void pod_proceed(struct sim *sim, uint32_t id)
     struct kpod *kp = kp_of(sim, id);
     struct knode *kn = &sim->kubelets->nodes[kp->node];
     kp->state = KP_PULLING;
-    kp->mount_wait = false;
+    mount_wait_end(sim, kp);
     if (!kp->probers) {
         /* prober/worker.go run: a worker created within one period of the kubelet's start
          * first sleeps a random part of the period. */
@@ -938,6 +996,7 @@ static void pod_kill(struct sim *sim, uint32_t id, int64_t grace, bool api_delet
         break;
     }
     kp->gen++; /* whatever was starting stops here */
+    mount_wait_end(sim, kp);
     kp->want.ready = false;
     pod_push(sim, id);
     const struct pod *p = &st->pods[id];
@@ -979,8 +1038,9 @@ static void pod_admit(struct sim *sim, uint32_t id, uint32_t node)
         kp->want.running = false;
         if (p->phase == PHASE_RUNNING) {
             pod_resolve_claims(sim, id);
+            struct kp_claim *claims = KP_CLAIMS(kp);
             for (uint32_t t = 0; t < kp->nclaims; t++)
-                kp->claims[t].mounted = kp->claims[t].pv != NONE_ID;
+                claims[t].mounted = claims[t].pv != NONE_ID;
         }
         start_unmount(sim, id);
         return;
@@ -1235,7 +1295,7 @@ void kubelet_free(struct kubelets *k)
         if (k->chunks[c] == NULL)
             continue;
         for (uint32_t i = 0; i < KP_CHUNK; i++) {
-            free(k->chunks[c][i].claims);
+            kp_free_claims(&k->chunks[c][i]);
             free(k->chunks[c][i].wake);
         }
         free(k->chunks[c]);
@@ -1284,7 +1344,7 @@ void kubelet_on_event(struct sim *sim, const struct event *ev)
         break;
     case EV_VERIFY:
         if (pod_event_valid(sim, ev, KP_VOLUMES)) {
-            kp_of(sim, ev->a)->claims[ev->c].retry_queued = false;
+            KP_CLAIMS(kp_of(sim, ev->a))[ev->c].retry_queued = false;
             try_mounts(sim, ev->a);
         }
         break;
@@ -1299,15 +1359,18 @@ void kubelet_on_event(struct sim *sim, const struct event *ev)
     case EV_MOUNT_TIMEOUT:
         if (pod_event_valid(sim, ev, KP_VOLUMES)) {
             struct kpod *kp = kp_of(sim, ev->a);
+            if (kp->mount_timeout_ev == ev->handle)
+                kp->mount_timeout_ev = QUEUE_NO_EVENT;
             if (!kp->mount_wait || all_mounted(kp))
                 break;
             /* kubelet.go SyncPod: "Unable to attach or mount volumes: ... timed out
              * waiting for the condition"; the pod worker retries after backOffPeriod. */
             kp->mount_wait = false;
+            const struct kp_claim *claims = KP_CLAIMS(kp);
             uint32_t pvc = NONE_ID;
             for (uint32_t t = 0; t < kp->nclaims && pvc == NONE_ID; t++)
-                if (!kp->claims[t].mounted)
-                    pvc = kp->claims[t].pvc;
+                if (!claims[t].mounted)
+                    pvc = claims[t].pvc;
             emit_pod(sim, CH_POD_FAILED_MOUNT, ev->a, kp->node, pvc, 0,
                      "Unable to attach or mount volumes: timed out waiting for the condition");
             sim_after(sim, jitter(sim, WORKER_BACKOFF, WORKER_JITTER), MOD_KUBELET,
@@ -1572,7 +1635,7 @@ void kubelet_volume_lost(struct sim *sim, uint32_t pv)
         for (uint32_t i = 0; i < n; i++) {
             struct kpod *kp = kp_of(sim, ids[i]);
             for (uint32_t t = 0; t < kp->nclaims; t++) {
-                const struct kp_claim *c = &kp->claims[t];
+                const struct kp_claim *c = &KP_CLAIMS(kp)[t];
                 if (c->pv != pv || !(c->mounted || c->mounting))
                     continue;
                 kp->vol_lost = true;

@@ -162,6 +162,18 @@ static size_t count_of(const struct fixture *f, enum change_reason r, uint32_t o
     return n;
 }
 
+/* How many of the pending events are the kubelet's, at time `t` or, with TIME_NEVER, at
+ * any time. Pops every event: the test checks the queue last. */
+static size_t drain_kubelet_events(struct sim *sim, int64_t t)
+{
+    struct event ev;
+    size_t n = 0;
+    while (queue_pop(sim->q, &ev))
+        if (ev.module == MOD_KUBELET && (t == TIME_NEVER || ev.time == t))
+            n++;
+    return n;
+}
+
 /* Bring pod 0 of node 0 to Running and Ready with an attached volume, by `t`. */
 static uint32_t running_pod(struct fixture *f, int64_t t)
 {
@@ -273,6 +285,43 @@ static void a_late_attach_is_seen_at_the_next_volume_back_off_retry(void **state
     /* Failures at +0, +0.5, +1.5; the retry at +3.5 finds it attached. */
     assert_int_equal(first_at(f, CH_POD_MOUNTED, pod), reported + MSEC(3500) + SEC(1));
     fixture_free(f);
+}
+
+/* volume_manager.go WaitForAttachAndMount (wait.PollUntilContextTimeout) stops its
+ * podAttachAndMountTimeout once the volumes are mounted: a running pod leaves nothing of
+ * the wait in the queue. */
+static void a_finished_mount_wait_leaves_no_timeout_pending(void **state)
+{
+    (void)state;
+    struct fixture *f = fixture_new();
+    running_pod(f, SEC(60));
+    assert_int_equal(drain_kubelet_events(f->sim, TIME_NEVER), 0);
+    fixture_free(f);
+}
+
+/* The wait also ends when the pod worker gives up on the pod: a delete during the wait,
+ * or the machine going down. Admitted at 10 ms, the timeout would fire at 10 ms + 123 s. */
+static void a_mount_wait_cut_short_by_a_delete_or_a_crash_leaves_no_timeout(void **state)
+{
+    (void)state;
+    int64_t timeout_at = MSEC(10) + SEC(123);
+    for (int crash = 0; crash < 2; crash++) {
+        struct fixture *f = fixture_new();
+        struct sim *sim = fixture_sim(f, 0);
+        make_volume(sim, 0, NONE_ID); /* never attached: the wait goes on */
+        uint32_t pod = make_pod(sim, 0, 0);
+        begin(sim);
+        run_until(sim, SEC(30));
+        assert_int_equal(sim->store->pods[pod].phase, PHASE_PENDING);
+        if (crash)
+            kubelet_crash(sim, 0);
+        else
+            store_pod_delete(sim->store, pod, SEC(30), false);
+        run_until(sim, SEC(60));
+        assert_true(crash || sim->store->pods[pod].gone);
+        assert_int_equal(drain_kubelet_events(sim, timeout_at), 0);
+        fixture_free(f);
+    }
 }
 
 /* prober/worker.go doProbe skips while int(seconds since start) < initialDelaySeconds;
@@ -755,6 +804,8 @@ int main(void)
         cmocka_unit_test(an_image_is_not_pulled_twice_on_one_node),
         cmocka_unit_test(no_mount_happens_before_the_volume_is_reported_in_use),
         cmocka_unit_test(a_late_attach_is_seen_at_the_next_volume_back_off_retry),
+        cmocka_unit_test(a_finished_mount_wait_leaves_no_timeout_pending),
+        cmocka_unit_test(a_mount_wait_cut_short_by_a_delete_or_a_crash_leaves_no_timeout),
         cmocka_unit_test(a_probe_with_initial_delay_5_and_period_10_is_ready_at_start_plus_10),
         cmocka_unit_test(readiness_waits_for_the_app_and_the_success_threshold),
         cmocka_unit_test(a_graceful_delete_unreadies_then_stops_after_app_shutdown_then_unmounts),
