@@ -2,8 +2,6 @@
  * functions of pkg/controller/statefulset). */
 #include "controllers/revision.h"
 
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,17 +34,31 @@ static void put_sorted_kv(struct strbuf *sb, const struct kv *kv, uint32_t n)
         free(idx);
 }
 
+/* `,"key":` (without the comma when first) and the value in decimal. The data is built
+ * for every revision created, once per set: without printf it costs a fraction. */
+static void put_int_field(struct strbuf *sb, const char *key, int64_t v, bool first)
+{
+    if (!first)
+        strbuf_putc(sb, ',');
+    strbuf_putc(sb, '"');
+    strbuf_puts(sb, key);
+    strbuf_puts(sb, "\":");
+    strbuf_put_int(sb, v);
+}
+
 static void put_probe(struct strbuf *sb, const struct probe *p)
 {
     if (!p->present) {
         strbuf_puts(sb, "null");
         return;
     }
-    strbuf_printf(sb,
-                  "{\"initialDelay\":%" PRId64 ",\"period\":%" PRId64 ",\"timeout\":%" PRId64
-                  ",\"success\":%" PRId32 ",\"failure\":%" PRId32 "}",
-                  p->initial_delay_ns, p->period_ns, p->timeout_ns, p->success_threshold,
-                  p->failure_threshold);
+    strbuf_putc(sb, '{');
+    put_int_field(sb, "initialDelay", p->initial_delay_ns, true);
+    put_int_field(sb, "period", p->period_ns, false);
+    put_int_field(sb, "timeout", p->timeout_ns, false);
+    put_int_field(sb, "success", p->success_threshold, false);
+    put_int_field(sb, "failure", p->failure_threshold, false);
+    strbuf_putc(sb, '}');
 }
 
 void rev_template_data(struct strbuf *sb, const struct scn_pod_template *t)
@@ -62,24 +74,27 @@ void rev_template_data(struct strbuf *sb, const struct scn_pod_template *t)
         strbuf_json_string(sb, c->name ? c->name : "");
         strbuf_puts(sb, ",\"image\":");
         strbuf_json_string(sb, c->image ? c->image : "");
-        strbuf_printf(sb, ",\"cpu\":%" PRId64 ",\"memory\":%" PRId64 ",\"readinessProbe\":",
-                      c->requests.cpu_milli, c->requests.memory_bytes);
+        put_int_field(sb, "cpu", c->requests.cpu_milli, false);
+        put_int_field(sb, "memory", c->requests.memory_bytes, false);
+        strbuf_puts(sb, ",\"readinessProbe\":");
         put_probe(sb, &c->readiness);
         strbuf_putc(sb, '}');
     }
-    strbuf_printf(sb, "],\"terminationGracePeriod\":%" PRId64 ",\"tolerations\":[",
-                  t->termination_grace_ns);
+    strbuf_putc(sb, ']');
+    put_int_field(sb, "terminationGracePeriod", t->termination_grace_ns, false);
+    strbuf_puts(sb, ",\"tolerations\":[");
     for (uint32_t i = 0; i < t->ntolerations; i++) {
         const struct toleration *tol = &t->tolerations[i];
         if (i)
             strbuf_putc(sb, ',');
         strbuf_puts(sb, "{\"key\":");
         strbuf_json_string(sb, tol->key ? tol->key : "");
-        strbuf_printf(sb, ",\"op\":%d,\"value\":", (int)tol->op);
+        put_int_field(sb, "op", (int)tol->op, false);
+        strbuf_puts(sb, ",\"value\":");
         strbuf_json_string(sb, tol->value ? tol->value : "");
-        strbuf_printf(sb, ",\"effect\":%d", (int)tol->effect);
+        put_int_field(sb, "effect", (int)tol->effect, false);
         if (tol->has_seconds)
-            strbuf_printf(sb, ",\"seconds\":%" PRId64, tol->seconds);
+            put_int_field(sb, "seconds", tol->seconds, false);
         strbuf_putc(sb, '}');
     }
     strbuf_puts(sb, "],\"nodeSelector\":");
@@ -90,7 +105,9 @@ void rev_template_data(struct strbuf *sb, const struct scn_pod_template *t)
             strbuf_putc(sb, ',');
         strbuf_json_string(sb, t->zones[i]);
     }
-    strbuf_printf(sb, "],\"priority\":%" PRId32 "}", t->priority);
+    strbuf_putc(sb, ']');
+    put_int_field(sb, "priority", t->priority, false);
+    strbuf_putc(sb, '}');
 }
 
 /* --- Hash and name ------------------------------------------------------------------- */
@@ -109,18 +126,20 @@ static uint32_t fnv1_32(const void *data, size_t len, uint32_t h)
 
 uint32_t rev_hash(const char *data, size_t len, int32_t collision_count)
 {
-    char probe[16];
-    int n = snprintf(probe, sizeof probe, "%" PRId32, collision_count);
+    char probe[INT_DEC_LEN];
+    size_t n = fmt_int(probe, collision_count);
     uint32_t h = fnv1_32(data, len, FNV32A_INIT); /* the FNV offset basis, same for FNV-1 */
-    return fnv1_32(probe, (size_t)n, h);
+    return fnv1_32(probe, n, h);
 }
 
 void rev_safe_encode(uint32_t hash, char out[REV_HASH_LEN])
 {
     static const char alphanums[] = REV_ALPHANUMS;
-    int n = snprintf(out, REV_HASH_LEN, "%" PRIu32, hash);
-    for (int i = 0; i < n; i++)
-        out[i] = alphanums[(unsigned char)out[i] % (sizeof alphanums - 1)];
+    char digits[INT_DEC_LEN]; /* at most 10 digits and the NUL: fits out */
+    size_t n = fmt_int(digits, hash);
+    for (size_t i = 0; i < n; i++)
+        out[i] = alphanums[(unsigned char)digits[i] % (sizeof alphanums - 1)];
+    out[n] = '\0';
 }
 
 /* --- History ------------------------------------------------------------------------- */
@@ -211,23 +230,24 @@ void rev_get_set_revisions(struct store *st, uint32_t sts, const uint32_t *sorte
         /* history.CreateControllerRevision: a name taken by a revision with other data is a
          * hash collision; bump collisionCount and hash again. */
         char hash[REV_HASH_LEN];
-        struct strbuf name;
-        strbuf_init(&name);
+        struct strbuf *name = scratch; /* free here: the data comparisons are done */
         uint32_t h;
         const struct strbuf *data = lazy_data_get(&ld);
         for (;;) {
             h = rev_hash(data->buf, data->len, out->collision_count);
             rev_safe_encode(h, hash);
-            strbuf_reset(&name);
+            strbuf_reset(name);
             /* ControllerRevisionName truncates a prefix longer than 223 bytes. */
-            strbuf_printf(&name, "%.223s-%s", s->name, hash);
-            if (!name_taken(st, s, name.buf))
+            size_t prefix = strlen(s->name);
+            strbuf_add(name, s->name, prefix < 223 ? prefix : 223);
+            strbuf_putc(name, '-');
+            strbuf_puts(name, hash);
+            if (!name_taken(st, s, name->buf))
                 break;
             out->collision_count++;
         }
-        out->update = store_revision_create(st, sts, name.buf, next, h, s->template_id);
+        out->update = store_revision_create(st, sts, name->buf, next, h, s->template_id);
         out->created = true;
-        strbuf_fini(&name);
     }
     if (ld.built)
         strbuf_fini(&ld.sb);

@@ -65,6 +65,7 @@ struct pod_view {
 
 struct sts_ctrl {
     struct sim *sim;
+    bool pre_134; /* k8s.version < 1.34 (see is_unavailable), parsed once */
     struct sts_set_state *sets;
     uint32_t nsets;
     /* Work buffers reused by every pass. */
@@ -369,7 +370,11 @@ static void fix_claim_owners(struct pass *p, int32_t ordinal, uint32_t pod)
 {
     bool in_range = in_ordinal_range(p, ordinal);
     enum pvc_owner want = wanted_owner(p->ss, in_range);
-    for (uint32_t t = 0; t < p->ss->nclaims; t++) {
+    /* No claim of the set has an ownerRef and none is wanted (Retain/Retain, the default):
+     * every claim is up to date without looking at it. */
+    if (want == OWNER_NONE && p->set->owned_claims == 0)
+        return;
+    for (uint32_t t = 0; t < p->set->nclaims; t++) {
         uint32_t id = store_sts_claim(p->st, p->sts, t, ordinal);
         if (id == NONE_ID)
             continue;
@@ -388,7 +393,7 @@ static uint32_t stale_claim(const struct pass *p, int32_t ordinal)
 {
     if (p->ss->when_scaled != DELETE)
         return NONE_ID;
-    for (uint32_t t = 0; t < p->ss->nclaims; t++) {
+    for (uint32_t t = 0; t < p->set->nclaims; t++) {
         uint32_t id = store_sts_claim(p->st, p->sts, t, ordinal);
         if (id != NONE_ID && claim_has_stale_pod_ref(&p->st->pvcs[id], NONE_ID))
             return id;
@@ -402,7 +407,7 @@ static uint32_t stale_claim(const struct pass *p, int32_t ordinal)
 static bool create_claims(struct pass *p, int32_t ordinal, uint32_t pod)
 {
     bool ok = true;
-    for (uint32_t t = 0; t < p->ss->nclaims; t++) {
+    for (uint32_t t = 0; t < p->set->nclaims; t++) {
         uint32_t id = store_sts_claim(p->st, p->sts, t, ordinal);
         if (id == NONE_ID) {
             store_pvc_create(p->st, p->sts, t, ordinal);
@@ -921,7 +926,7 @@ void sts_sync(struct sim *sim, uint32_t sts)
         .min_ready = set->spec->min_ready_ns,
         .start = set->spec->ordinals_start,
         .monotonic = set->spec->pod_management != POD_MGMT_PARALLEL,
-        .pre_134 = k8s_minor(sim->scn->k8s.version) < 34,
+        .pre_134 = c->pre_134,
         .reason = {.kind = BLK_NONE, .pod = NONE_ID, .ordinal = -1, .claim = NONE_ID},
     };
     update_stateful_set(c, &p);
@@ -945,6 +950,7 @@ struct sts_ctrl *sts_new(struct sim *sim)
 {
     struct sts_ctrl *c = xcalloc(1, sizeof *c);
     c->sim = sim;
+    c->pre_134 = k8s_minor(sim->scn->k8s.version) < 34;
     c->nsets = sim->store->nsets;
     c->sets = xcalloc(c->nsets ? c->nsets : 1, sizeof *c->sets);
     for (uint32_t i = 0; i < c->nsets; i++) {
@@ -1020,9 +1026,11 @@ void sts_on_change(void *ctx, const struct change *ch)
         enqueue_at(sim, sts, seen);
         /* updatePod: a pod turning Ready re-enqueues after minReadySeconds + 1 s ("to avoid
          * milliseconds skew in AddAfter"), from the handler, so after the informer delay. */
-        int64_t min_ready = sim->store->sets[sts].spec->min_ready_ns;
-        if (ch->reason == CH_POD_READY && min_ready > 0)
-            add_after_at(sim, sts, seen + min_ready + SEC(1));
+        if (ch->reason == CH_POD_READY) {
+            int64_t min_ready = sim->store->sets[sts].spec->min_ready_ns;
+            if (min_ready > 0)
+                add_after_at(sim, sts, seen + min_ready + SEC(1));
+        }
         break;
     }
     case CH_STS_SCALED:

@@ -208,6 +208,7 @@ struct store *store_new(const struct scenario *scn, const int64_t *now)
     st->scn = scn;
     st->now = now;
     st->arena = arena_new();
+    strbuf_init(&st->name_buf);
 
     for (uint32_t i = 0; i < scn->nnodes; i++) {
         const struct scn_node *sn = &scn->nodes[i];
@@ -261,6 +262,7 @@ struct store *store_new(const struct scenario *scn, const int64_t *now)
             .template_id = add_template(st, &ss->template_, false),
             .generation = 1,
             .deletion_ts = TIME_NEVER,
+            .nclaims = ss->nclaims,
         };
         s.status.current_revision = s.status.update_revision = NONE_ID;
         for (uint32_t k = 0; k < scn->nservices; k++)
@@ -296,7 +298,6 @@ void store_free(struct store *st)
     for (uint32_t i = 0; i < st->nsets; i++) {
         free(st->sets[i].revisions);
         free(st->sets[i].by_ordinal);
-        free(st->sets[i].claims);
     }
     for (uint32_t i = 0; i < st->npvs; i++)
         free(st->pvs[i].attachments);
@@ -319,6 +320,7 @@ void store_free(struct store *st)
     free(st->set_names.slots);
     free(st->class_names.slots);
     arena_free(st->arena);
+    strbuf_fini(&st->name_buf);
     free(st);
 }
 
@@ -368,49 +370,32 @@ uint32_t store_pod_by_name(const struct store *st, const char *name)
     return sts == NONE_ID ? NONE_ID : store_sts_pod(st, sts, ordinal);
 }
 
-uint32_t store_sts_pod(const struct store *st, uint32_t sts, int32_t ordinal)
-{
-    const struct statefulset *s = &st->sets[sts];
-    if (ordinal < 0 || (uint32_t)ordinal >= s->by_ordinal_len)
-        return NONE_ID;
-    return s->by_ordinal[ordinal];
-}
-
-uint32_t store_sts_claim(const struct store *st, uint32_t sts, uint32_t tmpl, int32_t ordinal)
-{
-    const struct statefulset *s = &st->sets[sts];
-    if (ordinal < 0 || (uint32_t)ordinal >= s->claims_stride || tmpl >= s->spec->nclaims)
-        return NONE_ID;
-    return s->claims[tmpl * s->claims_stride + (uint32_t)ordinal];
-}
-
-/* Grow the per-ordinal indexes of a set so that `ordinal` fits. */
+/* Grow the per-ordinal index block of a set (pods, then claims per template) so that
+ * `ordinal` fits. */
 static void sts_ensure_ordinal(struct statefulset *s, int32_t ordinal)
 {
     uint32_t need = (uint32_t)ordinal + 1;
-    if (need > s->by_ordinal_len) {
-        uint32_t len = s->by_ordinal_len ? s->by_ordinal_len : 8;
-        while (len < need)
-            len *= 2;
-        s->by_ordinal = xrealloc(s->by_ordinal, len * sizeof *s->by_ordinal);
-        for (uint32_t i = s->by_ordinal_len; i < len; i++)
-            s->by_ordinal[i] = NONE_ID;
-        s->by_ordinal_len = len;
+    if (need <= s->by_ordinal_len)
+        return;
+    uint32_t old = s->by_ordinal_len, len = old ? old : 8;
+    while (len < need)
+        len *= 2;
+    uint32_t rows = 1 + s->nclaims;
+    uint32_t *block = xmalloc((size_t)rows * len * sizeof *block);
+    for (uint32_t r = 0; r < rows; r++) {
+        const uint32_t *from = s->by_ordinal + (size_t)r * old;
+        for (uint32_t o = 0; o < len; o++)
+            block[(size_t)r * len + o] = o < old ? from[o] : NONE_ID;
     }
-    uint32_t nt = s->spec->nclaims;
-    if (nt > 0 && need > s->claims_stride) {
-        uint32_t stride = s->claims_stride ? s->claims_stride : 8;
-        while (stride < need)
-            stride *= 2;
-        uint32_t *claims = xmalloc((size_t)nt * stride * sizeof *claims);
-        for (uint32_t t = 0; t < nt; t++)
-            for (uint32_t o = 0; o < stride; o++)
-                claims[t * stride + o] =
-                    o < s->claims_stride ? s->claims[t * s->claims_stride + o] : NONE_ID;
-        free(s->claims);
-        s->claims = claims;
-        s->claims_stride = stride;
-    }
+    free(s->by_ordinal);
+    s->by_ordinal = block;
+    s->by_ordinal_len = len;
+}
+
+/* The index slot of claim template `tmpl` at `ordinal` (which must fit). */
+static uint32_t *claim_slot(struct statefulset *s, uint32_t tmpl, int32_t ordinal)
+{
+    return &s->by_ordinal[(size_t)(1 + tmpl) * s->by_ordinal_len + (uint32_t)ordinal];
 }
 
 const struct scn_pod_template *store_template(const struct store *st, uint32_t template_id)
@@ -441,6 +426,40 @@ const char *store_pod_dns_name(struct store *st, const struct pod *p)
     return arena_printf(st->arena, "%s.%s.%s.svc.cluster.local", p->name,
                         ss->service_name ? ss->service_name : "",
                         ss->namespace_ ? ss->namespace_ : "default");
+}
+
+/* --- Names of created objects -------------------------------------------------------- */
+
+/* "<prefix>-<set>-<ordinal>", or "<set>-<ordinal>" when prefix is NULL, in the arena. Built
+ * without printf: every pod and claim creation makes one. */
+static const char *ordinal_name(struct store *st, const char *prefix, const char *set,
+                                int32_t ordinal)
+{
+    struct strbuf *sb = &st->name_buf;
+    strbuf_reset(sb);
+    if (prefix) {
+        strbuf_puts(sb, prefix);
+        strbuf_putc(sb, '-');
+    }
+    strbuf_puts(sb, set);
+    strbuf_putc(sb, '-');
+    strbuf_put_int(sb, ordinal);
+    return arena_strndup(st->arena, sb->buf, sb->len);
+}
+
+/* A dynamically provisioned volume is named after its claim's UID, "pvc-<uid>": a claim
+ * created again gets a new volume with a new name. The UID is derived from the claim id,
+ * "%08x-%04x" of two hashes of it. */
+static const char *volume_name(struct store *st, uint32_t pvc)
+{
+    uint64_t h = mix64(pvc + 1);
+    struct strbuf *sb = &st->name_buf;
+    strbuf_reset(sb);
+    strbuf_puts(sb, "pvc-");
+    strbuf_put_hex(sb, (uint32_t)(h >> 32), 8);
+    strbuf_putc(sb, '-');
+    strbuf_put_hex(sb, (uint32_t)h & 0xffff, 4);
+    return arena_strndup(st->arena, sb->buf, sb->len);
 }
 
 /* --- Nodes ------------------------------------------------------------------------- */
@@ -667,7 +686,7 @@ uint32_t store_pod_create(struct store *st, uint32_t sts, int32_t ordinal, uint3
         return NONE_ID; /* AlreadyExists: the name is taken until the old object is gone */
     struct pod p = {
         .id = st->npods,
-        .name = arena_printf(st->arena, "%s-%d", s->name, ordinal),
+        .name = ordinal_name(st, NULL, s->name, ordinal),
         .sts = sts,
         .ordinal = ordinal,
         .revision = revision,
@@ -840,13 +859,13 @@ uint32_t store_pvc_create(struct store *st, uint32_t sts, uint32_t tmpl, int32_t
 {
     struct statefulset *s = &st->sets[sts];
     sts_ensure_ordinal(s, ordinal);
-    uint32_t *slot = &s->claims[tmpl * s->claims_stride + (uint32_t)ordinal];
+    uint32_t *slot = claim_slot(s, tmpl, ordinal);
     if (*slot != NONE_ID)
         return NONE_ID;
     const struct scn_claim_template *ct = &s->spec->claims[tmpl];
     struct pvc c = {
         .id = st->npvcs,
-        .name = arena_printf(st->arena, "%s-%s-%d", ct->name, s->name, ordinal),
+        .name = ordinal_name(st, ct->name, s->name, ordinal),
         .sts = sts,
         .template_index = tmpl,
         .ordinal = ordinal,
@@ -883,6 +902,11 @@ void store_pvc_set_owner(struct store *st, uint32_t pvc, enum pvc_owner owner,
     struct pvc *c = &st->pvcs[pvc];
     if (c->gone || (c->owner == owner && c->owner_pod == owner_pod))
         return;
+    struct statefulset *s = &st->sets[c->sts];
+    if (c->owner == OWNER_NONE && owner != OWNER_NONE)
+        s->owned_claims++;
+    else if (c->owner != OWNER_NONE && owner == OWNER_NONE)
+        s->owned_claims--;
     c->owner = owner;
     c->owner_pod = owner_pod;
     notify(st, CH_PVC_OWNER, KIND_PVC, pvc, NONE_ID, owner, owner_pod, NULL);
@@ -906,9 +930,11 @@ void store_pvc_remove(struct store *st, uint32_t pvc)
     if (c->deletion_ts == TIME_NEVER)
         c->deletion_ts = *st->now;
     struct statefulset *s = &st->sets[c->sts];
-    uint32_t *slot = &s->claims[c->template_index * s->claims_stride + (uint32_t)c->ordinal];
+    uint32_t *slot = claim_slot(s, c->template_index, c->ordinal);
     if (*slot == pvc)
         *slot = NONE_ID;
+    if (c->owner != OWNER_NONE)
+        s->owned_claims--;
     notify(st, CH_PVC_GONE, KIND_PVC, pvc, NONE_ID, 0, 0, NULL);
 }
 
@@ -916,10 +942,7 @@ uint32_t store_pv_create(struct store *st, uint32_t pvc, uint32_t zone)
 {
     struct pv v = {
         .id = st->npvs,
-        /* Dynamically provisioned volumes are named after the claim's UID ("pvc-<uid>"):
-         * a claim created again gets a new volume with a new name. */
-        .name = arena_printf(st->arena, "pvc-%08x-%04x", (unsigned)(mix64(pvc + 1) >> 32),
-                             (unsigned)mix64(pvc + 1) & 0xffff),
+        .name = volume_name(st, pvc),
         .pvc = pvc,
         .zone = zone,
     };

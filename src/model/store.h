@@ -16,6 +16,7 @@
 
 #include "model/k8s_types.h"
 #include "scenario/scenario.h"
+#include "util/util.h"
 
 struct arena;
 
@@ -114,44 +115,49 @@ struct sts_status {
 };
 
 struct statefulset {
-    uint32_t id;
+    /* What every sync reads comes first: the first 64 bytes hold the indexes' pointers. */
     const struct scn_statefulset *spec; /* immutable fields; mutable ones below */
-    const char *name;
     int32_t replicas;
     uint32_t template_id; /* spec.template */
     int64_t generation;
-    int64_t deletion_ts;  /* TIME_NEVER unless the set is being deleted */
-    struct sts_status status;
-    uint32_t *revisions; /* revision ids, creation order */
-    uint32_t nrevisions, revisions_cap;
-    /* Index: the live pod object per ordinal (NONE_ID when none); ordinals < by_ordinal_len. */
+    int64_t deletion_ts; /* TIME_NEVER unless the set is being deleted */
+    /* Index, one block: the live pod object per ordinal (NONE_ID when none) for ordinals
+     * < by_ordinal_len, then the claims per (template index t, ordinal) at
+     * by_ordinal[(1 + t) * by_ordinal_len + ordinal] (see store_sts_claim). */
     uint32_t *by_ordinal;
     uint32_t by_ordinal_len;
-    /* Index: claims per (template index, ordinal): claims[t * claims_stride + ordinal]. */
-    uint32_t *claims;
-    uint32_t claims_stride;
+    uint32_t nclaims;      /* spec->nclaims, kept here so a claim lookup skips the spec */
+    uint32_t owned_claims; /* live claims of the set with an ownerRef (owner != OWNER_NONE) */
+    uint32_t nrevisions;
+    uint32_t *revisions; /* revision ids, creation order */
+    uint32_t revisions_cap;
+    struct sts_status status;
+    uint32_t id;
+    const char *name;
     bool has_service; /* serviceName names a Service of the scenario */
 };
 
 /* --- Pods --------------------------------------------------------------------------- */
 
 struct pod {
+    /* The fields a StatefulSet sync reads for every pod of the set (its view of the pod)
+     * come first and together: 40 bytes, mostly one cache line, where they spanned two. */
     uint32_t id; /* also the UID */
-    const char *name;
     uint32_t sts;
     int32_t ordinal;
     uint32_t revision; /* controller-revision-hash label (revision id) */
     uint32_t node;     /* spec.nodeName, NONE_ID until bound */
     enum pod_phase phase;
     bool ready; /* Ready condition */
+    bool gone;  /* the object left the API */
     int64_t ready_transition;
+    int64_t deletion_ts; /* deletionTimestamp, TIME_NEVER when not being deleted */
+    const char *name;
     bool containers_running; /* status.containerStatuses: running (for IsPodTerminated) */
     const char *reason;      /* status/waiting reason shown by kubectl: "ContainerCreating" */
     uint32_t restarts;
     int64_t created, scheduled;
-    int64_t deletion_ts; /* deletionTimestamp, TIME_NEVER when not being deleted */
     int64_t deletion_grace_ns;
-    bool gone; /* the object left the API */
     bool disruption_target;
     uint32_t node_slot; /* position in the node's pod index */
     /* Runtime, owned by the kubelet of `runtime_node`: the containers that really run,
@@ -171,7 +177,13 @@ enum pvc_phase { PVC_PENDING, PVC_BOUND, PVC_LOST };
 enum pvc_owner { OWNER_NONE, OWNER_SET, OWNER_POD };
 
 struct pvc {
+    /* What a StatefulSet sync reads of each claim (deletionTimestamp and the ownerRef)
+     * comes first, in one cache line with the id. */
     uint32_t id;
+    enum pvc_owner owner; /* the controller ownerRef the retention policy set */
+    uint32_t owner_pod;   /* pod UID when owner == OWNER_POD */
+    bool gone;
+    int64_t deletion_ts;
     const char *name;
     uint32_t sts;
     uint32_t template_index;
@@ -182,10 +194,6 @@ struct pvc {
     enum pvc_phase phase;
     uint32_t pv; /* NONE_ID until bound */
     int64_t created;
-    int64_t deletion_ts;
-    bool gone;
-    enum pvc_owner owner; /* the controller ownerRef the retention policy set */
-    uint32_t owner_pod;   /* pod UID when owner == OWNER_POD */
 };
 
 struct pv {
@@ -332,6 +340,7 @@ struct store {
     const struct scenario *scn;
     const int64_t *now; /* the engine clock */
     struct arena *arena;
+    struct strbuf name_buf; /* where the names of created objects are put together */
     uint64_t change_seq;
     bool want_text; /* a trace or narration sink is attached: build messages */
 
@@ -393,9 +402,23 @@ uint32_t store_find_sts(const struct store *st, const char *name);
 uint32_t store_find_class(const struct store *st, const char *name); /* NULL: default */
 /* The live pod object named <set>-<ordinal>, or NONE_ID. */
 uint32_t store_pod_by_name(const struct store *st, const char *name);
-uint32_t store_sts_pod(const struct store *st, uint32_t sts, int32_t ordinal);
-/* The claim <template>-<set>-<ordinal> that exists (not gone), or NONE_ID. */
-uint32_t store_sts_claim(const struct store *st, uint32_t sts, uint32_t tmpl, int32_t ordinal);
+static inline uint32_t store_sts_pod(const struct store *st, uint32_t sts, int32_t ordinal)
+{
+    const struct statefulset *s = &st->sets[sts];
+    if (ordinal < 0 || (uint32_t)ordinal >= s->by_ordinal_len)
+        return NONE_ID;
+    return s->by_ordinal[ordinal];
+}
+/* The claim <template>-<set>-<ordinal> that exists (not gone), or NONE_ID. Inline: a sync
+ * looks up every claim of every pod of the set. */
+static inline uint32_t store_sts_claim(const struct store *st, uint32_t sts, uint32_t tmpl,
+                                       int32_t ordinal)
+{
+    const struct statefulset *s = &st->sets[sts];
+    if (ordinal < 0 || (uint32_t)ordinal >= s->by_ordinal_len || tmpl >= s->nclaims)
+        return NONE_ID;
+    return s->by_ordinal[(size_t)(1 + tmpl) * s->by_ordinal_len + (uint32_t)ordinal];
+}
 const struct scn_pod_template *store_pod_spec(const struct store *st, const struct pod *p);
 const struct scn_pod_template *store_template(const struct store *st, uint32_t template_id);
 struct resources pod_requests(const struct scn_pod_template *t);

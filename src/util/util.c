@@ -139,22 +139,68 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
     va_end(ap);
 }
 
+size_t fmt_int(char out[INT_DEC_LEN], int64_t v)
+{
+    /* Digits of the magnitude, computed unsigned so that INT64_MIN does not overflow. */
+    uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    char rev[INT_DEC_LEN];
+    size_t n = 0;
+    do {
+        rev[n++] = (char)('0' + m % 10);
+        m /= 10;
+    } while (m > 0);
+    size_t len = 0;
+    if (v < 0)
+        out[len++] = '-';
+    while (n > 0)
+        out[len++] = rev[--n];
+    out[len] = '\0';
+    return len;
+}
+
+void strbuf_put_int(struct strbuf *sb, int64_t v)
+{
+    char digits[INT_DEC_LEN];
+    strbuf_add(sb, digits, fmt_int(digits, v));
+}
+
+void strbuf_put_hex(struct strbuf *sb, uint64_t v, unsigned width)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned n = 0;
+    for (uint64_t m = v; m > 0 || n == 0; m >>= 4)
+        n++;
+    if (n < width)
+        n = width;
+    char digits[64]; /* a uint64_t has 16 digits: room for padding to 64 */
+    if (n > sizeof digits)
+        n = sizeof digits;
+    for (unsigned i = n; i > 0; i--, v >>= 4)
+        digits[i - 1] = hex[v & 0xf];
+    strbuf_add(sb, digits, n);
+}
+
 void strbuf_json_string(struct strbuf *sb, const char *s)
 {
     strbuf_putc(sb, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s;
+    for (;;) {
+        /* A run of characters that need no escape goes in at once. */
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p != '"' && *p != '\\')
+            p++;
+        strbuf_add(sb, (const char *)run, (size_t)(p - run));
+        if (*p == '\0')
+            break;
         switch (*p) {
         case '"': strbuf_add(sb, "\\\"", 2); break;
         case '\\': strbuf_add(sb, "\\\\", 2); break;
         case '\n': strbuf_add(sb, "\\n", 2); break;
         case '\t': strbuf_add(sb, "\\t", 2); break;
         case '\r': strbuf_add(sb, "\\r", 2); break;
-        default:
-            if (*p < 0x20)
-                strbuf_printf(sb, "\\u%04x", *p);
-            else
-                strbuf_putc(sb, (char)*p);
+        default: strbuf_printf(sb, "\\u%04x", *p); break;
         }
+        p++;
     }
     strbuf_putc(sb, '"');
 }
@@ -224,26 +270,35 @@ static char *arena_alloc(struct arena *a, size_t n)
 
 const char *arena_strdup(struct arena *a, const char *s)
 {
-    size_t n = strlen(s) + 1;
-    char *p = arena_alloc(a, n);
+    return arena_strndup(a, s, strlen(s));
+}
+
+const char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
     memcpy(p, s, n);
+    p[n] = '\0';
     return p;
 }
 
 const char *arena_printf(struct arena *a, const char *fmt, ...)
 {
-    va_list ap, ap2;
+    /* Format once, straight into the free end of the current block; only a string that
+     * does not fit there is formatted a second time, into a new block. */
+    size_t room = a->head ? a->head->cap - a->head->used : 0;
+    char *end = a->head ? a->head->data + a->head->used : NULL;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(end, room, fmt, ap);
     va_end(ap);
-    if (n < 0) {
-        va_end(ap2);
+    if (n < 0)
         return "";
-    }
+    if ((size_t)n < room)
+        return arena_alloc(a, (size_t)n + 1); /* that is `end`: the block has room */
     char *p = arena_alloc(a, (size_t)n + 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
     return p;
 }
 

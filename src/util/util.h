@@ -45,6 +45,14 @@ void strbuf_putc(struct strbuf *sb, char c);
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+/* Append v in decimal, as "%" PRId64 does, and v in lowercase hex with at least `width`
+ * digits, zero-padded, as "%0*" PRIx64 does. Without printf's cost: the names of objects
+ * created during a run are built with them. */
+void strbuf_put_int(struct strbuf *sb, int64_t v);
+void strbuf_put_hex(struct strbuf *sb, uint64_t v, unsigned width);
+/* Write v in decimal and a NUL to out; returns the number of digits (and sign). */
+#define INT_DEC_LEN 21 /* "-9223372036854775808" and the NUL */
+size_t fmt_int(char out[INT_DEC_LEN], int64_t v);
 /* Append s as a JSON string literal, quotes included. */
 void strbuf_json_string(struct strbuf *sb, const char *s);
 /* Append seconds (from nanoseconds) with up to 6 decimals, trailing zeros trimmed, as JSON. */
@@ -55,6 +63,8 @@ struct arena;
 struct arena *arena_new(void);
 void arena_free(struct arena *a);
 const char *arena_strdup(struct arena *a, const char *s);
+/* The n bytes at s and a NUL. */
+const char *arena_strndup(struct arena *a, const char *s, size_t n);
 const char *arena_printf(struct arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -1,7 +1,9 @@
 /* Unit tests of the object store: the API server rules it applies on writes (deletion
  * grace, AlreadyExists, taint identity), its indexes, and change notification. */
 #include <setjmp.h>
+#include <inttypes.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -181,6 +183,92 @@ static void claims_are_indexed_by_ordinal_and_volumes_named_per_claim(void **sta
     assert_string_not_equal(f->st->pvs[v].name, f->st->pvs[v2].name);
 }
 
+/* The per-ordinal block (pods, then claims) keeps every entry when it grows past 8 and 16
+ * ordinals, and a volume is named "pvc-%08x-%04x" of its claim's UID hash. */
+static void the_ordinal_index_keeps_pods_and_claims_as_it_grows(void **state)
+{
+    struct fx *f = *state;
+    uint32_t pods[40], claims[40];
+    for (int32_t o = 0; o < 40; o += 3) {
+        claims[o] = store_pvc_create(f->st, 0, 0, o);
+        pods[o] = store_pod_create(f->st, 0, o, NONE_ID);
+    }
+    for (int32_t o = 0; o < 40; o++) {
+        bool made = o % 3 == 0;
+        assert_int_equal(store_sts_pod(f->st, 0, o), made ? pods[o] : NONE_ID);
+        assert_int_equal(store_sts_claim(f->st, 0, 0, o), made ? claims[o] : NONE_ID);
+    }
+    assert_int_equal(store_sts_claim(f->st, 0, 1, 3), NONE_ID); /* no second template */
+    assert_int_equal(store_sts_pod(f->st, 0, 64), NONE_ID);
+    assert_string_equal(f->st->pods[pods[39]].name, "web-39");
+    assert_string_equal(f->st->pvcs[claims[39]].name, "www-web-39");
+    uint32_t v = store_pv_create(f->st, claims[39], 0);
+    uint64_t h = mix64(claims[39] + 1);
+    char want[32];
+    snprintf(want, sizeof want, "pvc-%08" PRIx32 "-%04" PRIx32, (uint32_t)(h >> 32),
+             (uint32_t)h & 0xffff);
+    assert_string_equal(f->st->pvs[v].name, want);
+}
+
+/* owned_claims counts the live claims of a set with an ownerRef: the StatefulSet controller
+ * skips the claims of a set with none when none is wanted. */
+static void owned_claims_count_live_claims_with_an_owner(void **state)
+{
+    struct fx *f = *state;
+    struct statefulset *s = &f->st->sets[0];
+    uint32_t c0 = store_pvc_create(f->st, 0, 0, 0), c1 = store_pvc_create(f->st, 0, 0, 1);
+    assert_int_equal(s->owned_claims, 0);
+    store_pvc_set_owner(f->st, c0, OWNER_SET, NONE_ID);
+    store_pvc_set_owner(f->st, c1, OWNER_POD, 7);
+    store_pvc_set_owner(f->st, c1, OWNER_SET, NONE_ID); /* owned either way */
+    assert_int_equal(s->owned_claims, 2);
+    store_pvc_set_owner(f->st, c0, OWNER_NONE, NONE_ID);
+    assert_int_equal(s->owned_claims, 1);
+    store_pvc_remove(f->st, c1);
+    assert_int_equal(s->owned_claims, 0);
+    store_pvc_set_owner(f->st, c1, OWNER_POD, 7); /* gone: not written */
+    assert_int_equal(s->owned_claims, 0);
+}
+
+/* The printf-free helpers the store names objects with write what printf would, JSON
+ * strings are escaped run by run, and arena_printf gives whole strings whether or not they
+ * fit the current block. */
+static void name_helpers_match_printf(void **state)
+{
+    (void)state;
+    const int64_t ints[] = {0, 7, -7, 10, 2147483647, -2147483648LL, INT64_MAX, INT64_MIN};
+    for (size_t i = 0; i < ARRAY_LEN(ints); i++) {
+        char want[INT_DEC_LEN + 8], got[INT_DEC_LEN];
+        snprintf(want, sizeof want, "%" PRId64, ints[i]);
+        assert_int_equal(fmt_int(got, ints[i]), strlen(want));
+        assert_string_equal(got, want);
+    }
+    struct strbuf sb;
+    strbuf_init(&sb);
+    strbuf_put_hex(&sb, 0xabc, 4);
+    strbuf_putc(&sb, ' ');
+    strbuf_put_hex(&sb, 0, 2);
+    strbuf_putc(&sb, ' ');
+    strbuf_put_hex(&sb, 0x123456789ULL, 4);
+    assert_string_equal(sb.buf, "0abc 00 123456789");
+    strbuf_reset(&sb);
+    strbuf_json_string(&sb, "a\"b\\c\n\x01\xc3\xa9" "d");
+    assert_string_equal(sb.buf, "\"a\\\"b\\\\c\\n\\u0001\xc3\xa9" "d\"");
+    strbuf_fini(&sb);
+
+    struct arena *a = arena_new();
+    char big[20000];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    const char *first = arena_printf(a, "%s-%d", "web", 3);
+    for (int i = 0; i < 3; i++) /* the block fills up: the next string starts a new one */
+        assert_int_equal(strlen(arena_printf(a, "%s", big + 8000)), sizeof big - 8001);
+    assert_int_equal(strlen(arena_printf(a, "%s", big)), sizeof big - 1);
+    assert_string_equal(first, "web-3");
+    assert_string_equal(arena_printf(a, "%s", ""), "");
+    arena_free(a);
+}
+
 /* Changes reach watchers in order with increasing sequence numbers and the clock's time. */
 static void changes_are_numbered_in_order(void **state)
 {
@@ -212,6 +300,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_lease_renew_time_follows_the_grid, setup, teardown),
         cmocka_unit_test_setup_teardown(claims_are_indexed_by_ordinal_and_volumes_named_per_claim,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(the_ordinal_index_keeps_pods_and_claims_as_it_grows,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(owned_claims_count_live_claims_with_an_owner, setup,
+                                        teardown),
+        cmocka_unit_test(name_helpers_match_printf),
         cmocka_unit_test_setup_teardown(changes_are_numbered_in_order, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
