@@ -9,6 +9,7 @@
 /* cmocka.h needs the four headers above first. */
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -368,6 +369,173 @@ static void cordon_adds_the_unschedulable_noschedule_taint(void **state)
     fixture_fini(&fx);
 }
 
+/* --- At scale: the same rules with hundreds of nodes ------------------------------------ */
+
+static const char *const BIG_ZONES[] = {"zone-a", "zone-b", "zone-c"};
+
+/* nzones zones of per_zone nodes (node i in zone i / per_zone), Leases renewing on phases
+ * spread over the 10 s period, and the controller started. */
+static void big_init(struct fixture *fx, uint32_t nzones, uint32_t per_zone)
+{
+    uint32_t n = nzones * per_zone;
+    fixture_begin(fx, "nlc-big", 5, SEC(4000), n);
+    fx->names = calloc(n, sizeof *fx->names);
+    for (uint32_t i = 0; i < n; i++) {
+        snprintf(fx->names[i], sizeof fx->names[i], "node-%u", i);
+        fixture_node(&fx->nodes[i], fx->names[i], BIG_ZONES[i / per_zone]);
+    }
+    fixture_add_set(fx, "db", "postgres", 1);
+    fixture_start(fx);
+    for (uint32_t i = 0; i < n; i++)
+        store_node_lease_start(fx->sim->store, i, (int64_t)i * MSEC(37) % SEC(10));
+    nlc_start(fx->sim);
+}
+
+/* tryUpdateNodeHealth's rule: the probe is the first pass at or after the last renewal and
+ * the node is Unknown at the first pass at least a grace period later. `unknown` is a pass,
+ * which gives the grid. */
+static int64_t expected_unknown(int64_t last_renewal, int64_t unknown, int64_t period,
+                                int64_t grace)
+{
+    int64_t phase = unknown % period;
+    int64_t probe = grid_next(last_renewal, phase, period);
+    return grid_next(probe + grace, phase, period);
+}
+
+/* In a cluster of 300, nodes whose Leases stop without any node change (as here, by hand),
+ * at all points of the Lease and pass grids, go Unknown at the exact pass the grace period
+ * gives. */
+static void silent_lease_stops_in_a_large_cluster_expire_at_the_exact_pass(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    big_init(&fx, 3, 100);
+    const struct scn_kubernetes *k = &fx.scn.k8s;
+    /* Every 7th node stops, at 300 s + (id * 1.37 s mod 60 s): stop times in that order. */
+    enum { N = 300, STEP = 7 };
+    int64_t stop_at[N], last[N];
+    for (uint32_t i = 0; i < N; i++)
+        stop_at[i] = i % STEP == 3 ? SEC(300) + (int64_t)i * MSEC(1370) % SEC(60) : -1;
+    run_until(fx.sim, SEC(300));
+    for (int64_t t = SEC(300); t < SEC(360); t += MSEC(10)) {
+        run_until(fx.sim, t);
+        for (uint32_t i = 0; i < N; i++) {
+            if (stop_at[i] < 0 || stop_at[i] > t || stop_at[i] <= t - MSEC(10))
+                continue;
+            store_node_lease_stop(fx.sim->store, i);
+            last[i] = fx.sim->store->nodes[i].lease_last;
+        }
+    }
+    run_until(fx.sim, SEC(700));
+    int64_t u0 = log_first(fx.log, CH_NODE_UNKNOWN, 3, NULL, EFFECT_NONE);
+    size_t lost = 0;
+    for (uint32_t i = 0; i < N; i++) {
+        int64_t u = log_first(fx.log, CH_NODE_UNKNOWN, i, NULL, EFFECT_NONE);
+        if (stop_at[i] < 0) {
+            assert_int_equal(u, -1);
+            continue;
+        }
+        lost++;
+        assert_true(u > stop_at[i]);
+        assert_int_equal(u % k->node_monitor_period_ns, u0 % k->node_monitor_period_ns);
+        assert_int_equal(
+            u, expected_unknown(last[i], u, k->node_monitor_period_ns, k->node_monitor_grace_ns));
+        /* processTaintBaseEviction queues it on the next pass at the earliest. */
+        assert_true(log_first(fx.log, CH_NODE_TAINTED, i, UNREACHABLE, EFFECT_NO_EXECUTE) >=
+                    u + k->node_monitor_period_ns);
+    }
+    assert_int_equal(lost, 43);
+    for (uint32_t z = 0; z < 3; z++)
+        assert_string_equal(nlc_zone_state(fx.sim, z), "Normal");
+    fixture_fini(&fx);
+}
+
+/* The NoExecute taint time of node `node`, -1 if none. */
+static int64_t noexecute_at(const struct fixture *fx, uint32_t node)
+{
+    return log_first(fx->log, CH_NODE_TAINTED, node, UNREACHABLE, EFFECT_NO_EXECUTE);
+}
+
+/* The zone queue at scale: a node waiting untainted is removed and added again by every
+ * pass (markNodeForTainting), so the waiting nodes are tainted in id order whatever order
+ * they were lost in. One tainted meanwhile by someone else is left in place, ahead of
+ * them: its turn spends a token on nothing, and the next node waits 10 s more. */
+static void waiting_nodes_are_tainted_in_id_order_and_one_left_in_place_goes_first(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    big_init(&fx, 1, 60);
+    /* The lost nodes share a Lease grid, so they turn Unknown at the same pass. */
+    const uint32_t lost[] = {41, 3, 29, 17, 8};
+    for (size_t v = 0; v < ARRAY_LEN(lost); v++)
+        store_node_lease_start(fx.sim->store, lost[v], SEC(2));
+    run_until(fx.sim, SEC(300));
+    for (size_t v = 0; v < ARRAY_LEN(lost); v++)
+        store_node_lease_stop(fx.sim->store, lost[v]);
+    /* Until the first NoExecute taint, which goes to the lowest id. */
+    int64_t t = SEC(304);
+    while (log_count(fx.log, CH_NODE_TAINTED, UNREACHABLE, EFFECT_NO_EXECUTE) == 0) {
+        t += MSEC(50);
+        run_until(fx.sim, t);
+        assert_true(t < SEC(500));
+    }
+    int64_t t3 = noexecute_at(&fx, 3);
+    assert_true(t3 > 0);
+    const struct taint by_hand = {.key = UNREACHABLE, .value = "", .effect = EFFECT_NO_EXECUTE};
+    store_node_add_taint(fx.sim->store, 29, &by_hand);
+    run_until(fx.sim, SEC(600));
+
+    assert_int_equal(noexecute_at(&fx, 8), t3 + SEC(20));
+    assert_int_equal(noexecute_at(&fx, 17), t3 + SEC(30));
+    assert_int_equal(noexecute_at(&fx, 41), t3 + SEC(40));
+    assert_int_equal(log_count(fx.log, CH_NODE_TAINTED, UNREACHABLE, EFFECT_NO_EXECUTE), 5);
+    assert_string_equal(nlc_zone_state(fx.sim, 0), "Normal");
+    fixture_fini(&fx);
+}
+
+/* ComputeZoneState from many nodes, most of them healthy: 34 of 60 lost is
+ * PartialDisruption (>= 55 %) at the very pass that makes them Unknown, tainted at the
+ * secondary rate in id order; when they all come back the zone is Normal again at the
+ * pass that sees them Ready. */
+static void large_zone_state_follows_its_nodes_at_the_exact_pass(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    big_init(&fx, 1, 60);
+    run_until(fx.sim, SEC(300));
+    for (uint32_t i = 10; i < 44; i++)
+        store_node_lease_stop(fx.sim->store, i);
+    run_until(fx.sim, SEC(700));
+    int64_t u = log_first(fx.log, CH_NODE_UNKNOWN, 10, NULL, EFFECT_NONE);
+    assert_true(u > 0);
+    assert_int_equal(log_first(fx.log, CH_ZONE_STATE, 0, NULL, EFFECT_NONE), u);
+    assert_string_equal(nlc_zone_state(fx.sim, 0), "PartialDisruption");
+    int64_t prev = -1;
+    for (uint32_t i = 10; i < 14; i++) {
+        int64_t ne = noexecute_at(&fx, i);
+        assert_true(ne > prev);
+        if (prev > 0)
+            assert_int_equal(ne - prev, MSEC(100100));
+        prev = ne;
+    }
+    assert_int_equal(noexecute_at(&fx, 14), -1);
+
+    for (uint32_t i = 10; i < 44; i++) {
+        store_node_lease_start(fx.sim->store, i, SEC(700));
+        store_node_set_ready(fx.sim->store, i, COND_TRUE, "KubeletReady");
+    }
+    run_until(fx.sim, SEC(800));
+    assert_string_equal(nlc_zone_state(fx.sim, 0), "Normal");
+    int64_t back = -1;
+    for (size_t e = 0; e < fx.log->n; e++)
+        if (fx.log->e[e].reason == CH_ZONE_STATE && fx.log->e[e].a == NLC_ZONE_NORMAL)
+            back = fx.log->e[e].time;
+    assert_in_range(back, SEC(700), SEC(705));
+    for (uint32_t i = 10; i < 14; i++)
+        assert_false(node_has_taint(&fx.sim->store->nodes[i], UNREACHABLE, EFFECT_NO_EXECUTE));
+    fixture_fini(&fx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -382,6 +550,9 @@ int main(void)
         cmocka_unit_test(broken_taint_eviction_never_adds_the_unreachable_noexecute_taint),
         cmocka_unit_test(deleted_node_is_forgotten),
         cmocka_unit_test(cordon_adds_the_unschedulable_noschedule_taint),
+        cmocka_unit_test(silent_lease_stops_in_a_large_cluster_expire_at_the_exact_pass),
+        cmocka_unit_test(waiting_nodes_are_tainted_in_id_order_and_one_left_in_place_goes_first),
+        cmocka_unit_test(large_zone_state_follows_its_nodes_at_the_exact_pass),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
