@@ -44,7 +44,8 @@ void strbuf_puts(struct strbuf *sb, const char *s);
 void strbuf_putc(struct strbuf *sb, char c);
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+void strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Append v in decimal, as "%" PRId64 does, and v in lowercase hex with at least `width`
  * digits, zero-padded, as "%0*" PRIx64 does. Without printf's cost: the names of objects
  * created during a run are built with them. */
