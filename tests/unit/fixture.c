@@ -93,6 +93,20 @@ void fixture_add_set(struct fixture *fx, const char *set, const char *image, int
     fx->scn.nstatefulsets = 1;
 }
 
+void fixture_zoned(struct fixture *fx, const char *name, uint64_t seed, uint32_t nzones,
+                   uint32_t per_zone)
+{
+    static const char *const zones[] = {"zone-a", "zone-b", "zone-c"};
+    uint32_t n = nzones * per_zone;
+    fixture_begin(fx, name, seed, SEC(4000), n);
+    fx->names = calloc(n, sizeof *fx->names);
+    for (uint32_t i = 0; i < n; i++) {
+        snprintf(fx->names[i], sizeof fx->names[i], "node-%u", i);
+        fixture_node(&fx->nodes[i], fx->names[i], zones[i / per_zone]);
+    }
+    fixture_add_set(fx, "db", "postgres", 1);
+}
+
 void fixture_init(struct fixture *fx, const char *name, uint32_t n, const char *const *zones)
 {
     fixture_begin(fx, name, 7, SEC(2400), n);

@@ -56,6 +56,11 @@ void fixture_begin(struct fixture *fx, const char *name, uint64_t seed, int64_t 
 /* Its one StatefulSet `set` (serviceName `set`) of `replicas` pods running one container
  * `set` of `image`, keeping 10 revisions, with a 30 s termination grace; no pods yet. */
 void fixture_add_set(struct fixture *fx, const char *set, const char *image, int32_t replicas);
+/* Scenario `name` (seed, 4000 s) of nzones zones (zone-a, zone-b, zone-c at most) of
+ * per_zone nodes each, named node-<i>; node i is in zone i / per_zone, so the nodes of zone
+ * z are z * per_zone ... (z + 1) * per_zone - 1. One StatefulSet "db" without pods. */
+void fixture_zoned(struct fixture *fx, const char *name, uint64_t seed, uint32_t nzones,
+                   uint32_t per_zone);
 /* Scenario `name` of n nodes node-a, node-b, ... (n <= FIXTURE_MAX_NODES), zones[i] being
  * node i's zone, seed 7, 40 min, and the StatefulSet "web" of 3 replicas (nginx). */
 void fixture_init(struct fixture *fx, const char *name, uint32_t n, const char *const *zones);

@@ -371,20 +371,12 @@ static void cordon_adds_the_unschedulable_noschedule_taint(void **state)
 
 /* --- At scale: the same rules with hundreds of nodes ------------------------------------ */
 
-static const char *const BIG_ZONES[] = {"zone-a", "zone-b", "zone-c"};
-
-/* nzones zones of per_zone nodes (node i in zone i / per_zone), Leases renewing on phases
- * spread over the 10 s period, and the controller started. */
+/* nzones zones of per_zone nodes (fixture_zoned), Leases renewing on phases spread over
+ * the 10 s period, and the controller started. */
 static void big_init(struct fixture *fx, uint32_t nzones, uint32_t per_zone)
 {
     uint32_t n = nzones * per_zone;
-    fixture_begin(fx, "nlc-big", 5, SEC(4000), n);
-    fx->names = calloc(n, sizeof *fx->names);
-    for (uint32_t i = 0; i < n; i++) {
-        snprintf(fx->names[i], sizeof fx->names[i], "node-%u", i);
-        fixture_node(&fx->nodes[i], fx->names[i], BIG_ZONES[i / per_zone]);
-    }
-    fixture_add_set(fx, "db", "postgres", 1);
+    fixture_zoned(fx, "nlc-big", 5, nzones, per_zone);
     fixture_start(fx);
     for (uint32_t i = 0; i < n; i++)
         store_node_lease_start(fx->sim->store, i, (int64_t)i * MSEC(37) % SEC(10));

@@ -27,21 +27,9 @@ static const char UNREACHABLE[] = "node.kubernetes.io/unreachable";
 
 /* --- Fixture: n nodes in zones (fixture.h) ------------------------------------------ */
 
-static const char *const ZONES[] = {"zone-a", "zone-b", "zone-c"};
-
-/* nzones zones of per_zone nodes each, named node-<i>; node i is in zone i / per_zone
- * (so the nodes of zone z are z * per_zone ... (z + 1) * per_zone - 1). One StatefulSet
- * "db" without pods. */
 static void zones_init(struct fixture *fx, uint32_t nzones, uint32_t per_zone)
 {
-    uint32_t n = nzones * per_zone;
-    fixture_begin(fx, "scale", 11, SEC(4000), n);
-    fx->names = calloc(n, sizeof *fx->names);
-    for (uint32_t i = 0; i < n; i++) {
-        snprintf(fx->names[i], sizeof fx->names[i], "node-%u", i);
-        fixture_node(&fx->nodes[i], fx->names[i], ZONES[i / per_zone]);
-    }
-    fixture_add_set(fx, "db", "postgres", 1);
+    fixture_zoned(fx, "scale", 11, nzones, per_zone);
 }
 
 /* --- The change stream -------------------------------------------------------------- */
