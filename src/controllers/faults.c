@@ -120,6 +120,7 @@ static bool resolve(struct sim *sim, const struct scn_fault *f, struct target *t
     }
     switch (f->what) {
     case DO_ZONE_OUTAGE:
+    case DO_ZONE_RECOVER:
         t->zone = f->zone ? store_find_zone(st, f->zone) : NONE_ID;
         if (t->zone == NONE_ID) {
             strbuf_printf(note, "zone %s does not exist", f->zone ? f->zone : "(none)");
@@ -186,7 +187,7 @@ static void describe(struct sim *sim, const struct scn_fault *f, const struct ta
                           f->taint.value ? f->taint.value : "",
                           f->taint.effect != EFFECT_NONE ? ":" : "",
                           taint_effect_name(f->taint.effect));
-    } else if (f->what == DO_ZONE_OUTAGE) {
+    } else if (f->what == DO_ZONE_OUTAGE || f->what == DO_ZONE_RECOVER) {
         strbuf_printf(sb, " %s", f->zone ? f->zone : "");
     } else if (f->what == DO_SCALE) {
         strbuf_printf(sb, " %s to %d replicas", f->statefulset ? f->statefulset : "", f->replicas);
@@ -232,6 +233,13 @@ static void drain(struct sim *sim, uint32_t node, const struct fault_record *r)
     }
 }
 
+/* A machine's boot: the fault's bootTime, else timings.nodeBoot. */
+static int64_t boot_time(struct sim *sim, const struct scn_fault *f)
+{
+    const struct dist *d = f->has_boot_time ? &f->boot_time : &sim->scn->timings.node_boot;
+    return sim_sample(sim, d, RNG_BOOT);
+}
+
 static void act(struct sim *sim, const struct scn_fault *f, const struct target *t,
                 const struct fault_record *r)
 {
@@ -241,16 +249,19 @@ static void act(struct sim *sim, const struct scn_fault *f, const struct target 
     case DO_NODE_SHUTDOWN: kubelet_shutdown(sim, t->node); break;
     case DO_NODE_PARTITION: kubelet_partition(sim, t->node); break;
     case DO_NODE_HEAL: kubelet_heal(sim, t->node); break;
-    case DO_NODE_RECOVER: {
-        const struct dist *d = f->has_boot_time ? &f->boot_time : &sim->scn->timings.node_boot;
-        kubelet_recover(sim, t->node, sim_sample(sim, d, RNG_BOOT));
-        break;
-    }
+    case DO_NODE_RECOVER: kubelet_recover(sim, t->node, boot_time(sim, f)); break;
     case DO_NODE_DELETE: store_node_delete(st, t->node); break;
     case DO_ZONE_OUTAGE: {
         const struct zone *z = &st->zones[t->zone];
         for (uint32_t i = 0; i < z->nnodes; i++)
             kubelet_crash(sim, z->nodes[i]);
+        break;
+    }
+    case DO_ZONE_RECOVER: {
+        /* Each machine boots in its own time; one that did not crash is left alone. */
+        const struct zone *z = &st->zones[t->zone];
+        for (uint32_t i = 0; i < z->nnodes; i++)
+            kubelet_recover(sim, z->nodes[i], boot_time(sim, f));
         break;
     }
     case DO_TAINT: store_node_add_taint(st, t->node, &f->taint); break;
@@ -296,7 +307,7 @@ static void run_fault(struct sim *sim, uint32_t index)
         /* The pods affected, as they are at this moment. */
         if (is_node_fault(f->what))
             record_node_pods(r, &st->nodes[t.node]);
-        else if (f->what == DO_ZONE_OUTAGE)
+        else if (f->what == DO_ZONE_OUTAGE || f->what == DO_ZONE_RECOVER)
             for (uint32_t i = 0; i < st->zones[t.zone].nnodes; i++)
                 record_node_pods(r, &st->nodes[st->zones[t.zone].nodes[i]]);
         else if (t.pod != NONE_ID)

@@ -455,8 +455,10 @@ void history_fault_figures(const struct history *h, uint32_t fault, struct fault
             if (*fields[m] != TIME_NEVER)
                 *fields[m] = v == TIME_NEVER ? TIME_NEVER : later(*fields[m], v);
         }
+        /* Like the times above, the worst over the affected Pods: a sum would add up the
+         * waits of Pods that waited side by side. */
         int64_t w = adc_multi_attach_wait(h->sim, rep->pod);
-        out->multi_attach_wait = (out->multi_attach_wait < 0 ? 0 : out->multi_attach_wait) + w;
+        out->multi_attach_wait = later(out->multi_attach_wait, w);
     }
     (void)any_replacement;
     if (out->recovered_at == TIME_NEVER)

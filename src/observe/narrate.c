@@ -333,7 +333,9 @@ static const char *claims_of(struct narrator *n, uint32_t sts, int32_t ordinal, 
 }
 
 /* The pods bound to node (or to every node of zone when node is NONE_ID), "web-1, web-2",
- * into n->tmp; "no pods" when none. */
+ * into n->tmp; "no pods" when none. A zone holds thousands: the first NAMED_PODS_MAX are
+ * named, then "… +N". */
+#define NAMED_PODS_MAX 10
 static const char *pods_on(struct narrator *n, uint32_t node, uint32_t zone)
 {
     const struct store *st = store_of(n);
@@ -348,11 +350,15 @@ static const char *pods_on(struct narrator *n, uint32_t node, uint32_t zone)
             node != NONE_ID ? p->node == node : zone != NONE_ID && st->nodes[p->node].zone == zone;
         if (!here)
             continue;
-        strbuf_puts(&n->tmp, count++ ? ", " : "");
-        strbuf_puts(&n->tmp, p->name);
+        if (count++ < NAMED_PODS_MAX) {
+            strbuf_puts(&n->tmp, count > 1 ? ", " : "");
+            strbuf_puts(&n->tmp, p->name);
+        }
     }
     if (count == 0)
         strbuf_puts(&n->tmp, narr_templates[n->lang][NM_NO_PODS]);
+    else if (count > NAMED_PODS_MAX)
+        strbuf_printf(&n->tmp, " … +%u", count - NAMED_PODS_MAX);
     return n->tmp.buf;
 }
 
@@ -874,6 +880,7 @@ static void on_fault(struct narrator *n, const struct change *c)
         arg(&a, "pods", pods_on(n, NONE_ID, f->zone ? store_find_zone(st, f->zone) : NONE_ID));
         frag(n, NM_FAULT_ZONE_OUTAGE, &a);
         break;
+    case DO_ZONE_RECOVER: frag(n, NM_FAULT_ZONE_RECOVER, &a); break;
     case DO_TAINT:
     case DO_UNTAINT: {
         bool oos = f->taint.key && strcmp(f->taint.key, TAINT_OUT_OF_SERVICE) == 0;

@@ -174,6 +174,7 @@ const char *const narr_templates[NARR_LANG_COUNT][NM_COUNT] = {
             "the operator deletes the Node object {node} (kubectl delete node {node}): pod GC "
             "force-deletes its pods after the {quarantine} quarantine",
         [NM_FAULT_ZONE_OUTAGE] = "zone {zone} goes down: all its nodes stop, with {pods}",
+        [NM_FAULT_ZONE_RECOVER] = "zone {zone} comes back: its stopped nodes boot again",
         [NM_FAULT_TAINT] = "the operator taints {node} (kubectl taint nodes {node} {taint})",
         [NM_FAULT_TAINT_OUT_OF_SERVICE] =
             "the operator, knowing {node} is off, applies the out-of-service taint (kubectl "
@@ -438,6 +439,7 @@ const char *const narr_templates[NARR_LANG_COUNT][NM_COUNT] = {
             "運用者がノードオブジェクト {node} を削除（kubectl delete node {node}）: Pod GC "
             "が {quarantine} の猶予の後、そのPodを強制削除する",
         [NM_FAULT_ZONE_OUTAGE] = "ゾーン {zone} が停止: すべてのノードが止まる（{pods}）",
+        [NM_FAULT_ZONE_RECOVER] = "ゾーン {zone} が復旧: 止まっていたノードが再起動",
         [NM_FAULT_TAINT] =
             "運用者が {node} に taint を付ける（kubectl taint nodes {node} {taint}）",
         [NM_FAULT_TAINT_OUT_OF_SERVICE] =

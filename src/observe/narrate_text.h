@@ -94,6 +94,7 @@
     X(FAULT_NODE_RECOVER)                                                                          \
     X(FAULT_NODE_DELETE)                                                                           \
     X(FAULT_ZONE_OUTAGE)                                                                           \
+    X(FAULT_ZONE_RECOVER)                                                                          \
     X(FAULT_TAINT)                                                                                 \
     X(FAULT_TAINT_OUT_OF_SERVICE)                                                                  \
     X(FAULT_UNTAINT)                                                                               \

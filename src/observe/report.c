@@ -95,6 +95,8 @@ void report_build(const struct history *h, struct strbuf *o)
         strbuf_printf(o, "  #%u %s %s", i, at, fault_do_name(f->what));
         if (fr->node != NONE_ID)
             strbuf_printf(o, " %s", st->nodes[fr->node].name);
+        else if (f->zone != NULL)
+            strbuf_printf(o, " %s", f->zone);
         if (!fr->applied) {
             strbuf_printf(o, ": not applied (%s)\n", fr->note ? fr->note : "not reached");
             continue;

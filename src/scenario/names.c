@@ -17,6 +17,7 @@ const char *fault_do_name(enum fault_do d)
         [DO_NODE_RECOVER] = "nodeRecover",
         [DO_NODE_DELETE] = "nodeDelete",
         [DO_ZONE_OUTAGE] = "zoneOutage",
+        [DO_ZONE_RECOVER] = "zoneRecover",
         [DO_TAINT] = "taint",
         [DO_UNTAINT] = "untaint",
         [DO_CORDON] = "cordon",

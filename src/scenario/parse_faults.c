@@ -118,6 +118,7 @@ static unsigned fields_of(enum fault_do d)
     switch (d) {
     case DO_NODE_RECOVER: return F_NODE | F_BOOT;
     case DO_ZONE_OUTAGE: return F_ZONE;
+    case DO_ZONE_RECOVER: return F_ZONE | F_BOOT;
     case DO_TAINT:
     case DO_UNTAINT: return F_NODE | F_TAINT;
     case DO_POD_DELETE:

@@ -106,6 +106,7 @@ enum fault_do {
     DO_NODE_RECOVER,
     DO_NODE_DELETE,
     DO_ZONE_OUTAGE,
+    DO_ZONE_RECOVER,
     DO_TAINT,
     DO_UNTAINT,
     DO_CORDON,
@@ -126,7 +127,7 @@ struct scn_fault {
     enum fault_do what;
     const char *node;         /* a node by name, or NULL */
     const char *hosting;      /* "node": {"hosting": "web-1"}: the node of that pod then */
-    const char *zone;         /* zoneOutage */
+    const char *zone;         /* zoneOutage, zoneRecover */
     struct taint taint;       /* taint / untaint */
     const char *pod;          /* pod faults */
     const char *container;    /* containerCrash: NULL = the first container */
@@ -137,7 +138,7 @@ struct scn_fault {
     const char *image;        /* updateImage */
     const char *claim;        /* volumeLoss */
     bool has_boot_time;
-    struct dist boot_time;    /* nodeRecover bootTime; else timings.nodeBoot */
+    struct dist boot_time;    /* nodeRecover/zoneRecover bootTime; else timings.nodeBoot */
 };
 
 /* Invariants of the catalogue, as bits. */

@@ -263,6 +263,41 @@ static void zone_outage_records_the_pods_of_the_zone(void **state)
     fixture_fini(&fx);
 }
 
+/* zoneRecover boots every stopped machine of the zone, each for its own bootTime; the
+ * machines of a zone that did not go down are left alone. */
+static void zone_recover_boots_the_stopped_nodes_of_the_zone(void **state)
+{
+    (void)state;
+    struct scn_fault f[] = {
+        {.at = SEC(10), .what = DO_ZONE_OUTAGE, .zone = "z1"},
+        {.at = SEC(20), .what = DO_ZONE_RECOVER, .zone = "z2"},
+        {.at = SEC(30),
+         .what = DO_ZONE_RECOVER,
+         .zone = "z1",
+         .has_boot_time = true,
+         .boot_time = {.kind = DIST_CONSTANT, .value = SEC(45)}},
+    };
+    struct fixture fx;
+    start_with(&fx, f, 3);
+    run_until(fx.sim, SEC(40));
+    assert_true(faults_record(fx.sim, 1)->applied);
+    assert_int_equal(faults_record(fx.sim, 1)->npods, 0);
+    const struct fault_record *r = faults_record(fx.sim, 2);
+    assert_true(r->applied);
+    assert_int_equal(r->npods, 3);
+    assert_string_equal(fault_entry(fx.log, 2)->text, "zoneRecover z1");
+    assert_int_equal(log_count(fx.log, CH_NODE_BOOTING, NULL, 0), 2);
+    for (size_t i = 0; i < fx.log->n; i++) {
+        const struct log_entry *e = &fx.log->e[i];
+        if (e->reason != CH_NODE_BOOTING)
+            continue;
+        assert_true(e->obj == 0 || e->obj == 1);
+        assert_int_equal(e->time, SEC(30));
+        assert_int_equal(e->b, SEC(45));
+    }
+    fixture_fini(&fx);
+}
+
 /* volumeLoss loses the PV bound to the named claim; the pod of that ordinal is affected. */
 static void volume_loss_loses_the_claims_volume(void **state)
 {
@@ -305,6 +340,7 @@ int main(void)
         cmocka_unit_test(drain_cordons_and_deletes_every_pod_gracefully),
         cmocka_unit_test(pod_delete_is_graceful_and_force_delete_is_immediate),
         cmocka_unit_test(zone_outage_records_the_pods_of_the_zone),
+        cmocka_unit_test(zone_recover_boots_the_stopped_nodes_of_the_zone),
         cmocka_unit_test(volume_loss_loses_the_claims_volume),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
