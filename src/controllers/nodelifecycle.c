@@ -67,19 +67,20 @@ struct nlc_zone {
 
 /* Per node: upstream nodeHealthData, knownNodeSet and the zone queue membership. */
 struct nlc_node {
+    /* 56 bytes: each pass reads them for every node. */
     bool seen;  /* nodeHealthMap has an entry */
     bool known; /* knownNodeSet */
     bool excluded;
-    int64_t probe;       /* probeTimestamp, on the controller's clock */
-    int64_t saved_renew; /* renewTime of the saved Lease, -1 when none */
+    bool in_set;          /* UniqueQueue.set: Add is refused while set */
+    bool in_queue;        /* still waiting in the queue */
+    bool nosched_pending; /* queued for the NoSchedule worker */
     /* The saved Ready condition: a kubelet post changes at least one of these. */
     enum cond saved_ready;
+    uint32_t prev, next;
+    int64_t probe;       /* probeTimestamp, on the controller's clock */
+    int64_t saved_renew; /* renewTime of the saved Lease, -1 when none */
     const char *saved_reason;
     int64_t saved_transition;
-    bool in_set;   /* UniqueQueue.set: Add is refused while set */
-    bool in_queue; /* still waiting in the queue */
-    uint32_t prev, next;
-    bool nosched_pending; /* queued for the NoSchedule worker */
 };
 
 struct nodelifecycle {
