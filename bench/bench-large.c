@@ -10,39 +10,28 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "bench_common.h"
 #include "sim/runner.h"
-
-static double now_sec(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
     const char *file = argc > 1 ? argv[1] : "scenarios/large-zone-outage.json";
-    double t0 = now_sec();
-    struct scn_error err;
-    struct scenario *scn = scenario_load(file, NULL, 0, &err);
-    if (scn == NULL) {
-        char line[1600];
-        scn_error_format(&err, line, sizeof line);
-        fprintf(stderr, "bench-large: %s\n", line);
+    double t0 = bench_clock(CLOCK_MONOTONIC);
+    struct scenario *scn = bench_load("bench-large", file, NULL, 0);
+    if (scn == NULL)
         return 2;
-    }
-    double t1 = now_sec();
+    double t1 = bench_clock(CLOCK_MONOTONIC);
     struct runner r;
     runner_run(&r, scn, NULL, -1);
-    double t2 = now_sec();
+    double t2 = bench_clock(CLOCK_MONOTONIC);
     uint64_t events = r.sim->events;
     uint32_t pods = r.sim->store->npods, nodes = r.sim->store->nnodes;
     uint32_t sets = r.sim->store->nsets;
     uint32_t broken = runner_unexpected(&r);
     runner_fini(&r);
     scenario_free(scn);
-    double t3 = now_sec();
+    double t3 = bench_clock(CLOCK_MONOTONIC);
 
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

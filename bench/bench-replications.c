@@ -6,36 +6,25 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "bench_common.h"
 #include "sim/replicate.h"
-
-static double now_sec(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
     const char *file = argc > 1 ? argv[1] : "scenarios/node-loss.json";
     size_t n = argc > 2 ? strtoul(argv[2], NULL, 10) : 10000;
-    struct scn_error err;
-    struct scenario *scn = scenario_load(file, NULL, 0, &err);
-    if (scn == NULL) {
-        char line[1600];
-        scn_error_format(&err, line, sizeof line);
-        fprintf(stderr, "bench-replications: %s\n", line);
+    struct scenario *scn = bench_load("bench-replications", file, NULL, 0);
+    if (scn == NULL)
         return 2;
-    }
     printf("%-10s %12s %12s %14s %12s\n", "jobs", "replications", "seconds", "replications/s",
            "events/s");
     for (unsigned jobs = 1; jobs <= 2; jobs++) {
         struct sim_options opt = {0};
         struct replications r;
-        double t0 = now_sec();
+        double t0 = bench_clock(CLOCK_MONOTONIC);
         replicate(scn, &opt, n, jobs, false, &r);
-        double dt = now_sec() - t0;
+        double dt = bench_clock(CLOCK_MONOTONIC) - t0;
         unsigned long long events = 0;
         for (size_t k = 0; k < n; k++)
             events += r.events[k];

@@ -15,6 +15,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "bench_common.h"
 #include "sim/runner.h"
 
 struct result {
@@ -27,13 +28,6 @@ struct result {
     int status; /* 0 ok, 1 invariant broken, 2 load error */
 };
 
-static double clock_sec(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void measure(const char *file, unsigned factor, struct result *res)
 {
     char count[32], copies[32];
@@ -43,16 +37,12 @@ static void measure(const char *file, unsigned factor, struct result *res)
         {"cluster.nodePools[0].count", count},
         {"objects[2].metadata.annotations[\"sssim.io/copies\"]", copies},
     };
-    struct scn_error err;
-    struct scenario *scn = scenario_load(file, ov, 2, &err);
+    struct scenario *scn = bench_load("bench-scale", file, ov, 2);
     if (scn == NULL) {
-        char line[1600];
-        scn_error_format(&err, line, sizeof line);
-        fprintf(stderr, "bench-scale: %s\n", line);
         res->status = 2;
         return;
     }
-    double start = clock_sec(CLOCK_MONOTONIC), cpu0 = clock_sec(CLOCK_PROCESS_CPUTIME_ID);
+    double start = bench_clock(CLOCK_MONOTONIC), cpu0 = bench_clock(CLOCK_PROCESS_CPUTIME_ID);
     do {
         struct runner r;
         runner_run(&r, scn, NULL, -1);
@@ -64,8 +54,8 @@ static void measure(const char *file, unsigned factor, struct result *res)
             res->status = 1;
         runner_fini(&r);
         res->runs++;
-        res->seconds = clock_sec(CLOCK_MONOTONIC) - start;
-        res->cpu = clock_sec(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+        res->seconds = bench_clock(CLOCK_MONOTONIC) - start;
+        res->cpu = bench_clock(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
     } while (res->cpu < 1.0);
     scenario_free(scn);
     struct rusage ru;

@@ -61,36 +61,6 @@ static void record_node_pods(struct fault_record *r, const struct node *n)
         record_pod(r, n->pods[i]);
 }
 
-/* The claim named <template>-<set>-<ordinal> that exists, or NONE_ID. */
-static uint32_t find_claim(const struct store *st, const char *name, int32_t *ordinal_out,
-                           uint32_t *sts_out)
-{
-    size_t len = strlen(name);
-    for (uint32_t s = 0; s < st->nsets; s++) {
-        const struct scn_statefulset *ss = st->sets[s].spec;
-        size_t sl = strlen(ss->name);
-        for (uint32_t t = 0; t < ss->nclaims; t++) {
-            size_t tl = strlen(ss->claims[t].name);
-            if (len < tl + sl + 3 || strncmp(name, ss->claims[t].name, tl) != 0 ||
-                name[tl] != '-' || strncmp(name + tl + 1, ss->name, sl) != 0 ||
-                name[tl + 1 + sl] != '-')
-                continue;
-            const char *digits = name + tl + sl + 2;
-            size_t nd = strspn(digits, "0123456789");
-            if (nd == 0 || nd > 9 || digits[nd] != '\0')
-                continue;
-            int32_t ordinal = (int32_t)strtol(digits, NULL, 10);
-            uint32_t pvc = store_sts_claim(st, s, t, ordinal);
-            if (pvc != NONE_ID) {
-                *ordinal_out = ordinal;
-                *sts_out = s;
-                return pvc;
-            }
-        }
-    }
-    return NONE_ID;
-}
-
 /* Find what the fault names at this moment; on failure fill the note and return false. */
 static bool resolve(struct sim *sim, const struct scn_fault *f, struct target *t,
                     struct strbuf *note)
@@ -147,9 +117,7 @@ static bool resolve(struct sim *sim, const struct scn_fault *f, struct target *t
         }
         return true;
     case DO_VOLUME_LOSS: {
-        int32_t ordinal = 0;
-        uint32_t sts = NONE_ID;
-        t->pvc = f->claim ? find_claim(st, f->claim, &ordinal, &sts) : NONE_ID;
+        t->pvc = f->claim ? store_pvc_by_name(st, f->claim) : NONE_ID;
         if (t->pvc == NONE_ID) {
             strbuf_printf(note, "claim %s does not exist", f->claim ? f->claim : "(none)");
             return false;
@@ -158,7 +126,7 @@ static bool resolve(struct sim *sim, const struct scn_fault *f, struct target *t
             strbuf_printf(note, "claim %s is not bound to a volume", f->claim);
             return false;
         }
-        t->pod = store_sts_pod(st, sts, ordinal);
+        t->pod = store_sts_pod(st, st->pvcs[t->pvc].sts, st->pvcs[t->pvc].ordinal);
         if (t->pod != NONE_ID)
             t->node = st->pods[t->pod].node;
         return true;

@@ -370,6 +370,33 @@ uint32_t store_pod_by_name(const struct store *st, const char *name)
     return sts == NONE_ID ? NONE_ID : store_sts_pod(st, sts, ordinal);
 }
 
+/* Template and set names may hold dashes, so each dash of "<template>-<set>" is tried as
+ * the split: a lookup in the set index per dash, not a scan of the sets. */
+uint32_t store_pvc_by_name(const struct store *st, const char *name)
+{
+    size_t prefix_len;
+    int32_t ordinal;
+    if (!split_pod_name(name, &prefix_len, &ordinal))
+        return NONE_ID;
+    for (size_t dash = 1; dash + 1 < prefix_len; dash++) {
+        if (name[dash] != '-')
+            continue;
+        uint32_t sts = names_find(&st->set_names, name + dash + 1, prefix_len - dash - 1,
+                                  set_name_of, st);
+        if (sts == NONE_ID)
+            continue;
+        const struct scn_statefulset *ss = st->sets[sts].spec;
+        for (uint32_t t = 0; t < ss->nclaims; t++) {
+            if (strlen(ss->claims[t].name) != dash || strncmp(ss->claims[t].name, name, dash) != 0)
+                continue;
+            uint32_t pvc = store_sts_claim(st, sts, t, ordinal);
+            if (pvc != NONE_ID)
+                return pvc;
+        }
+    }
+    return NONE_ID;
+}
+
 /* Grow the per-ordinal index block of a set (pods, then claims per template) so that
  * `ordinal` fits. */
 static void sts_ensure_ordinal(struct statefulset *s, int32_t ordinal)

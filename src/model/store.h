@@ -406,6 +406,9 @@ uint32_t store_find_sts(const struct store *st, const char *name);
 uint32_t store_find_class(const struct store *st, const char *name); /* NULL: default */
 /* The live pod object named <set>-<ordinal>, or NONE_ID. */
 uint32_t store_pod_by_name(const struct store *st, const char *name);
+/* The claim named <template>-<set>-<ordinal> that exists (even if being deleted), or
+ * NONE_ID. */
+uint32_t store_pvc_by_name(const struct store *st, const char *name);
 static inline uint32_t store_sts_pod(const struct store *st, uint32_t sts, int32_t ordinal)
 {
     const struct statefulset *s = &st->sets[sts];

@@ -11,10 +11,8 @@
 /* Private indexes, so that no change costs more than the objects it names: the identity
  * and incarnation of each pod id, and the Ready count behind fullReadySeconds. */
 struct pod_slot {
-    /* Its incarnation, in the identity's incs (re-pointed when that array moves), so that
-     * a change finds it without a look at the identity first. */
-    struct incarnation *inc;
     uint32_t ident; /* identity index, NONE_ID before the pod was seen */
+    uint32_t inc;   /* its incarnation's index in that identity's incs */
 };
 
 struct history_index {
@@ -60,11 +58,12 @@ static struct identity *identity_of_pod(struct history *h, uint32_t pod, struct 
     const struct history_index *x = hx(h);
     if (pod >= x->pods_cap || x->pods[pod].ident == NONE_ID)
         return NULL;
-    *inc = x->pods[pod].inc;
-    return &h->ids[x->pods[pod].ident];
+    struct identity *id = &h->ids[x->pods[pod].ident];
+    *inc = &id->incs[x->pods[pod].inc];
+    return id;
 }
 
-static void index_pod(struct history *h, uint32_t pod, uint32_t ident, struct incarnation *inc)
+static void index_pod(struct history *h, uint32_t pod, uint32_t ident, uint32_t inc)
 {
     struct history_index *x = hx(h);
     if (pod >= x->pods_cap) {
@@ -73,7 +72,7 @@ static void index_pod(struct history *h, uint32_t pod, uint32_t ident, struct in
         for (size_t i = old; i < x->pods_cap; i++)
             x->pods[i].ident = NONE_ID;
     }
-    x->pods[pod] = (struct pod_slot){inc, ident};
+    x->pods[pod] = (struct pod_slot){ident, inc};
 }
 
 /* Serving: one incarnation has live containers and the API shows it Ready. An incarnation
@@ -208,12 +207,8 @@ static void on_pod_created(struct history *h, const struct change *c)
         .gone = TIME_NEVER,
     };
     struct identity *id = &h->ids[idx];
-    uint32_t cap = id->incs_cap;
     VEC_PUSH(id->incs, id->nincs, id->incs_cap, inc);
-    if (id->incs_cap != cap) /* the array moved: the earlier incarnations' slots follow */
-        for (uint32_t k = 0; k + 1 < id->nincs; k++)
-            hx(h)->pods[id->incs[k].pod].inc = &id->incs[k];
-    index_pod(h, c->obj, idx, &id->incs[id->nincs - 1]);
+    index_pod(h, c->obj, idx, id->nincs - 1);
 }
 
 /* A change of a pod that on_change keeps (see there). */

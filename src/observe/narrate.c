@@ -336,25 +336,40 @@ static const char *claims_of(struct narrator *n, uint32_t sts, int32_t ordinal, 
  * into n->tmp; "no pods" when none. A zone holds thousands: the first NAMED_PODS_MAX are
  * named, then "… +N". */
 #define NAMED_PODS_MAX 10
+static int cmp_id(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
+static void add_node_pods(const struct store *st, uint32_t node, uint32_t **ids, uint32_t *n,
+                          size_t *cap)
+{
+    const struct node *nd = &st->nodes[node];
+    for (uint32_t i = 0; i < nd->npods; i++)
+        VEC_PUSH(*ids, *n, *cap, nd->pods[i]);
+}
+
 static const char *pods_on(struct narrator *n, uint32_t node, uint32_t zone)
 {
     const struct store *st = store_of(n);
-    strbuf_reset(&n->tmp);
-    uint32_t count = 0;
-    /* By pod id: creation order, the same in every run. */
-    for (uint32_t i = 0; i < st->npods; i++) {
-        const struct pod *p = &st->pods[i];
-        if (p->gone || p->node == NONE_ID)
-            continue;
-        bool here =
-            node != NONE_ID ? p->node == node : zone != NONE_ID && st->nodes[p->node].zone == zone;
-        if (!here)
-            continue;
-        if (count++ < NAMED_PODS_MAX) {
-            strbuf_puts(&n->tmp, count > 1 ? ", " : "");
-            strbuf_puts(&n->tmp, p->name);
-        }
+    /* From the node index (live pods bound there), by pod id: creation order, the same in
+     * every run. */
+    uint32_t *ids = NULL, count = 0;
+    size_t cap = 0;
+    if (node != NONE_ID) {
+        add_node_pods(st, node, &ids, &count, &cap);
+    } else if (zone != NONE_ID) {
+        for (uint32_t i = 0; i < st->zones[zone].nnodes; i++)
+            add_node_pods(st, st->zones[zone].nodes[i], &ids, &count, &cap);
     }
+    qsort(ids, count, sizeof *ids, cmp_id);
+    strbuf_reset(&n->tmp);
+    for (uint32_t i = 0; i < count && i < NAMED_PODS_MAX; i++) {
+        strbuf_puts(&n->tmp, i ? ", " : "");
+        strbuf_puts(&n->tmp, st->pods[ids[i]].name);
+    }
+    free(ids);
     if (count == 0)
         strbuf_puts(&n->tmp, narr_templates[n->lang][NM_NO_PODS]);
     else if (count > NAMED_PODS_MAX)

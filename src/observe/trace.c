@@ -689,6 +689,18 @@ static void mermaid_time(struct strbuf *o, int64_t ns)
     strbuf_printf(o, "%lld.%03d", (long long)(ms / 1000), (int)(ms % 1000));
 }
 
+/* One instant as a gantt milestone; tag is "" or "crit, ". */
+static void mermaid_milestone(struct strbuf *o, const struct vinst *in, const char *tag)
+{
+    strbuf_puts(o, "    ");
+    mermaid_name(o, in->name);
+    strbuf_printf(o, " :milestone, %s", tag);
+    mermaid_time(o, in->t);
+    strbuf_puts(o, ", ");
+    mermaid_time(o, in->t);
+    strbuf_putc(o, '\n');
+}
+
 static void mermaid_track(struct views *v, struct strbuf *o, const struct vtrack *tr,
                           const char *suffix)
 {
@@ -739,14 +751,7 @@ static void mermaid_build(struct views *v, struct strbuf *o)
         mermaid_track(v, o, &r->api, "");
         mermaid_track(v, o, &r->orphan, " (object gone)");
         for (uint32_t i = head[order[k]]; i != NONE_ID; i = next[i]) {
-            const struct vinst *in = &v->insts[i];
-            strbuf_puts(o, "    ");
-            mermaid_name(o, in->name);
-            strbuf_puts(o, " :milestone, ");
-            mermaid_time(o, in->t);
-            strbuf_puts(o, ", ");
-            mermaid_time(o, in->t);
-            strbuf_putc(o, '\n');
+            mermaid_milestone(o, &v->insts[i], "");
         }
     }
     bool any = false;
@@ -757,13 +762,7 @@ static void mermaid_build(struct views *v, struct strbuf *o)
         if (!any)
             strbuf_puts(o, "    section timeline\n");
         any = true;
-        strbuf_puts(o, "    ");
-        mermaid_name(o, in->name);
-        strbuf_puts(o, " :milestone, crit, ");
-        mermaid_time(o, in->t);
-        strbuf_puts(o, ", ");
-        mermaid_time(o, in->t);
-        strbuf_putc(o, '\n');
+        mermaid_milestone(o, in, "crit, ");
     }
     free(next);
     free(head);

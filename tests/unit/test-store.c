@@ -183,6 +183,40 @@ static void claims_are_indexed_by_ordinal_and_volumes_named_per_claim(void **sta
     assert_string_not_equal(f->st->pvs[v].name, f->st->pvs[v2].name);
 }
 
+/* A claim is found by name through the set index, with dashes in template and set names
+ * (sssim.io/copies makes db-1 and db-11). */
+static void claims_are_found_by_name(void **state)
+{
+    (void)state;
+    static const char json[] =
+        "{\"name\": \"names\", \"cluster\": {\"nodes\": [{\"name\": \"node-a\"}]},"
+        "\"objects\": [{\"apiVersion\": \"apps/v1\", \"kind\": \"StatefulSet\","
+        " \"metadata\": {\"name\": \"db\", \"annotations\": {\"sssim.io/copies\": \"12\"}},"
+        " \"spec\": {\"serviceName\": \"db\", \"replicas\": 1,"
+        " \"selector\": {\"matchLabels\": {\"app\": \"db\"}},"
+        " \"template\": {\"metadata\": {\"labels\": {\"app\": \"db\"}}, \"spec\": {"
+        "  \"containers\": [{\"name\": \"db\", \"image\": \"postgres\"}]}},"
+        " \"volumeClaimTemplates\": [{\"metadata\": {\"name\": \"my-data\"}, \"spec\": {"
+        "  \"accessModes\": [\"ReadWriteOnce\"], \"resources\": {\"requests\": {\"storage\": "
+        "\"1Gi\"}}}}]}}]}";
+    struct scn_error err;
+    struct scenario *scn = scenario_parse("names.json", json, strlen(json), NULL, 0, &err);
+    assert_non_null(scn);
+    int64_t now = 0;
+    struct store *st = store_new(scn, &now);
+    uint32_t db1 = store_find_sts(st, "db-1"), db11 = store_find_sts(st, "db-11");
+    uint32_t c1 = store_pvc_create(st, db1, 0, 0);
+    uint32_t c11 = store_pvc_create(st, db11, 0, 0);
+    assert_string_equal(st->pvcs[c11].name, "my-data-db-11-0");
+    assert_int_equal(store_pvc_by_name(st, "my-data-db-1-0"), c1);
+    assert_int_equal(store_pvc_by_name(st, "my-data-db-11-0"), c11);
+    assert_int_equal(store_pvc_by_name(st, "my-data-db-1-1"), NONE_ID);
+    assert_int_equal(store_pvc_by_name(st, "data-db-1-0"), NONE_ID);
+    assert_int_equal(store_pvc_by_name(st, "my-data-db-1"), NONE_ID);
+    store_free(st);
+    scenario_free(scn);
+}
+
 /* The per-ordinal block (pods, then claims) keeps every entry when it grows past 8 and 16
  * ordinals, and a volume is named "pvc-%08x-%04x" of its claim's UID hash. */
 static void the_ordinal_index_keeps_pods_and_claims_as_it_grows(void **state)
@@ -305,6 +339,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(owned_claims_count_live_claims_with_an_owner, setup,
                                         teardown),
         cmocka_unit_test(name_helpers_match_printf),
+        cmocka_unit_test(claims_are_found_by_name),
         cmocka_unit_test_setup_teardown(changes_are_numbered_in_order, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
