@@ -1068,7 +1068,7 @@ static uint32_t select_host(struct scheduler *s, const struct cycle *cy, uint32_
             ties = 1;
         } else if (total == best) {
             ties++;
-            if (gsl_rng_uniform_int(rng, ties) == 0)
+            if (rng_one_in(rng, ties))
                 chosen = id;
         }
     }
