@@ -252,6 +252,14 @@ struct store *store_new(const struct scenario *scn, const int64_t *now)
     if (st->default_class == NONE_ID && st->nclasses > 0)
         st->default_class = 0;
 
+    /* Aligned as struct statefulset asks (grow_array's realloc would not keep it). */
+    size_t sets_size = (scn->nstatefulsets ? scn->nstatefulsets : 1) * sizeof *st->sets;
+    st->sets = aligned_alloc(_Alignof(struct statefulset), sets_size);
+    if (st->sets == NULL) {
+        fprintf(stderr, "sssim: out of memory allocating %zu bytes\n", sets_size);
+        abort();
+    }
+    st->sets_cap = scn->nstatefulsets;
     for (uint32_t i = 0; i < scn->nstatefulsets; i++) {
         const struct scn_statefulset *ss = &scn->statefulsets[i];
         struct statefulset s = {
@@ -268,7 +276,7 @@ struct store *store_new(const struct scenario *scn, const int64_t *now)
         for (uint32_t k = 0; k < scn->nservices; k++)
             if (strcmp(scn->services[k].name, ss->service_name ? ss->service_name : "") == 0)
                 s.has_service = true;
-        VEC_PUSH(st->sets, st->nsets, st->sets_cap, s);
+        st->sets[st->nsets++] = s;
         names_add(&st->set_names, s.id, set_name_of, st);
     }
     return st;

@@ -113,33 +113,37 @@ struct revision {
 
 struct sts_status {
     int32_t replicas, ready_replicas, current_replicas, updated_replicas, available_replicas;
-    int64_t observed_generation;
     uint32_t current_revision, update_revision; /* revision ids, NONE_ID at first */
     int32_t collision_count;
+    int64_t observed_generation;
 };
 
+/* Two cache lines, aligned (the store allocates the array so): every sync reads the first
+ * (the spec, the indexes' pointers and the counts) and the second (the status, which
+ * ListRevisions' collision count and the status write compare). */
 struct statefulset {
-    /* What every sync reads comes first: the first 64 bytes hold the indexes' pointers. */
-    const struct scn_statefulset *spec; /* immutable fields; mutable ones below */
-    int32_t replicas;
-    uint32_t template_id; /* spec.template */
-    int64_t generation;
-    int64_t deletion_ts; /* TIME_NEVER unless the set is being deleted */
+    _Alignas(64) const struct scn_statefulset *spec; /* immutable fields; mutable ones below */
     /* Index, one block: the live pod object per ordinal (NONE_ID when none) for ordinals
      * < by_ordinal_len, then the claims per (template index t, ordinal) at
      * by_ordinal[(1 + t) * by_ordinal_len + ordinal] (see store_sts_claim). */
     uint32_t *by_ordinal;
+    uint32_t *revisions; /* revision ids, creation order */
+    int64_t generation;
+    int64_t deletion_ts; /* TIME_NEVER unless the set is being deleted */
+    int32_t replicas;
+    uint32_t template_id; /* spec.template */
     uint32_t by_ordinal_len;
     uint32_t nclaims;      /* spec->nclaims, kept here so a claim lookup skips the spec */
     uint32_t owned_claims; /* live claims of the set with an ownerRef (owner != OWNER_NONE) */
     uint32_t nrevisions;
-    uint32_t *revisions; /* revision ids, creation order */
-    uint32_t revisions_cap;
     struct sts_status status;
+    uint32_t revisions_cap;
     uint32_t id;
     const char *name;
     bool has_service; /* serviceName names a Service of the scenario */
 };
+_Static_assert(sizeof(void *) != 8 || sizeof(struct statefulset) == 128,
+               "struct statefulset grew past two cache lines");
 
 /* --- Pods --------------------------------------------------------------------------- */
 
