@@ -8,6 +8,8 @@
 #include "engine/simtime.h"
 #include "util/util.h"
 
+#define POD_RESERVE_MAX ((size_t)1 << 20)
+
 const char *obj_kind_name(enum obj_kind k)
 {
     static const char *const names[KIND_COUNT] = {
@@ -252,13 +254,24 @@ struct store *store_new(const struct scenario *scn, const int64_t *now)
     if (st->default_class == NONE_ID && st->nclasses > 0)
         st->default_class = 0;
 
-    /* Aligned as struct statefulset asks (grow_array's realloc would not keep it). */
-    size_t sets_size = (scn->nstatefulsets ? scn->nstatefulsets : 1) * sizeof *st->sets;
-    st->sets = aligned_alloc(_Alignof(struct statefulset), sets_size);
-    if (st->sets == NULL) {
-        fprintf(stderr, "sssim: out of memory allocating %zu bytes\n", sets_size);
-        abort();
+    /* The pods array is aligned as struct pod asks, so it grows by copying: room for twice
+     * the initial replicas (untouched pages cost no memory; at most a million pods, as
+     * replicas are only a hint) makes that rare. */
+    size_t want_pods = 8;
+    for (uint32_t i = 0; i < scn->nstatefulsets && want_pods < POD_RESERVE_MAX; i++) {
+        int32_t r = scn->statefulsets[i].replicas;
+        want_pods += 2 * (size_t)(r > 0 ? r : 0);
     }
+    if (want_pods > POD_RESERVE_MAX)
+        want_pods = POD_RESERVE_MAX;
+    size_t pods_cap = 0;
+    grow_array_aligned((void **)&st->pods, &pods_cap, want_pods, sizeof *st->pods,
+                       _Alignof(struct pod));
+    st->pods_cap = (uint32_t)pods_cap;
+
+    /* Aligned as struct statefulset asks (grow_array's realloc would not keep it). */
+    st->sets = xaligned_alloc(_Alignof(struct statefulset),
+                              (scn->nstatefulsets ? scn->nstatefulsets : 1) * sizeof *st->sets);
     st->sets_cap = scn->nstatefulsets;
     for (uint32_t i = 0; i < scn->nstatefulsets; i++) {
         const struct scn_statefulset *ss = &scn->statefulsets[i];
@@ -733,7 +746,13 @@ uint32_t store_pod_create(struct store *st, uint32_t sts, int32_t ordinal, uint3
         .deletion_ts = TIME_NEVER,
         .runtime_node = NONE_ID,
     };
-    VEC_PUSH(st->pods, st->npods, st->pods_cap, p);
+    if (st->npods == st->pods_cap) {
+        size_t cap = st->pods_cap;
+        grow_array_aligned((void **)&st->pods, &cap, (size_t)st->npods + 1, sizeof *st->pods,
+                           _Alignof(struct pod));
+        st->pods_cap = (uint32_t)cap;
+    }
+    st->pods[st->npods++] = p;
     s->by_ordinal[ordinal] = p.id;
     notify(st, CH_POD_CREATED, KIND_POD, p.id, NONE_ID, sts, ordinal, NULL);
     return p.id;

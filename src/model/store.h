@@ -147,32 +147,35 @@ _Static_assert(sizeof(void *) != 8 || sizeof(struct statefulset) == 128,
 
 /* --- Pods --------------------------------------------------------------------------- */
 
+/* Two cache lines, aligned (the store allocates the array so). The first holds what the
+ * handlers of nearly every pod change read: a StatefulSet sync's view of the pod, the
+ * binding, the phase and conditions, and the runtime flags the observers check. */
 struct pod {
-    /* The fields a StatefulSet sync reads for every pod of the set (its view of the pod)
-     * come first and together: 40 bytes, mostly one cache line, where they spanned two. */
-    uint32_t id; /* also the UID */
+    _Alignas(64) uint32_t id; /* also the UID */
     uint32_t sts;
     int32_t ordinal;
-    uint32_t revision; /* controller-revision-hash label (revision id) */
-    uint32_t node;     /* spec.nodeName, NONE_ID until bound */
+    uint32_t revision;     /* controller-revision-hash label (revision id) */
+    uint32_t node;         /* spec.nodeName, NONE_ID until bound */
     enum pod_phase phase;
-    bool ready; /* Ready condition */
-    bool gone;  /* the object left the API */
     int64_t ready_transition;
     int64_t deletion_ts; /* deletionTimestamp, TIME_NEVER when not being deleted */
-    const char *name;
+    bool ready;          /* Ready condition */
+    bool gone;           /* the object left the API */
     bool containers_running; /* status.containerStatuses: running (for IsPodTerminated) */
-    const char *reason;      /* status/waiting reason shown by kubectl: "ContainerCreating" */
-    uint32_t restarts;
-    int64_t created, scheduled;
-    int64_t deletion_grace_ns;
     bool disruption_target;
-    uint32_t node_slot; /* position in the node's pod index */
     /* Runtime, owned by the kubelet of `runtime_node`: the containers that really run,
      * whatever the API says (a force-deleted pod on a partitioned node keeps running). */
     bool runtime_live;
     uint32_t runtime_node;
+    uint32_t node_slot; /* position in the node's pod index */
+    uint32_t restarts;
+    const char *name;
+    const char *reason; /* status/waiting reason shown by kubectl: "ContainerCreating" */
+    int64_t created, scheduled;
+    int64_t deletion_grace_ns;
 };
+_Static_assert(sizeof(void *) != 8 || sizeof(struct pod) == 128,
+               "struct pod grew past two cache lines");
 
 static inline bool pod_terminating(const struct pod *p)
 {

@@ -68,6 +68,30 @@ void grow_array(void **items, size_t *cap, size_t need, size_t elem_size)
     *cap = ncap;
 }
 
+void *xaligned_alloc(size_t align, size_t size)
+{
+    size_t rounded = size ? (size + align - 1) & ~(align - 1) : align;
+    void *p = aligned_alloc(align, rounded);
+    if (p == NULL)
+        out_of_memory(rounded);
+    return p;
+}
+
+void grow_array_aligned(void **items, size_t *cap, size_t need, size_t elem_size, size_t align)
+{
+    if (need <= *cap)
+        return;
+    size_t ncap = *cap ? *cap : 8;
+    while (ncap < need)
+        ncap *= 2;
+    void *p = xaligned_alloc(align, ncap * elem_size);
+    if (*cap)
+        memcpy(p, *items, *cap * elem_size);
+    free(*items);
+    *items = p;
+    *cap = ncap;
+}
+
 void strbuf_init(struct strbuf *sb)
 {
     sb->cap = 64;
