@@ -8,7 +8,7 @@
 #include "engine/simtime.h"
 #include "util/util.h"
 
-#define POD_RESERVE_MAX ((size_t)1 << 20)
+#define RESERVE_MAX ((size_t)1 << 20)
 
 const char *obj_kind_name(enum obj_kind k)
 {
@@ -254,20 +254,24 @@ struct store *store_new(const struct scenario *scn, const int64_t *now)
     if (st->default_class == NONE_ID && st->nclasses > 0)
         st->default_class = 0;
 
-    /* The pods array is aligned as struct pod asks, so it grows by copying: room for twice
-     * the initial replicas (untouched pages cost no memory; at most a million pods, as
-     * replicas are only a hint) makes that rare. */
-    size_t want_pods = 8;
-    for (uint32_t i = 0; i < scn->nstatefulsets && want_pods < POD_RESERVE_MAX; i++) {
+    /* The pod and claim arrays are aligned as their records ask, so they grow by copying:
+     * room for twice the initial replicas (untouched pages cost no memory; at most a
+     * million records, as replicas are only a hint) makes that rare. */
+    size_t want_pods = 8, want_claims = 8;
+    for (uint32_t i = 0; i < scn->nstatefulsets && want_claims < RESERVE_MAX; i++) {
         int32_t r = scn->statefulsets[i].replicas;
         want_pods += 2 * (size_t)(r > 0 ? r : 0);
+        want_claims += 2 * (size_t)(r > 0 ? r : 0) * scn->statefulsets[i].nclaims;
     }
-    if (want_pods > POD_RESERVE_MAX)
-        want_pods = POD_RESERVE_MAX;
-    size_t pods_cap = 0;
-    grow_array_aligned((void **)&st->pods, &pods_cap, want_pods, sizeof *st->pods,
-                       _Alignof(struct pod));
-    st->pods_cap = (uint32_t)pods_cap;
+    size_t cap = 0;
+    grow_array_aligned((void **)&st->pods, &cap, want_pods < RESERVE_MAX ? want_pods : RESERVE_MAX,
+                       sizeof *st->pods, _Alignof(struct pod));
+    st->pods_cap = (uint32_t)cap;
+    cap = 0;
+    grow_array_aligned((void **)&st->pvcs, &cap,
+                       want_claims < RESERVE_MAX ? want_claims : RESERVE_MAX, sizeof *st->pvcs,
+                       _Alignof(struct pvc));
+    st->pvcs_cap = (uint32_t)cap;
 
     /* Aligned as struct statefulset asks (grow_array's realloc would not keep it). */
     st->sets = xaligned_alloc(_Alignof(struct statefulset),
@@ -933,7 +937,13 @@ uint32_t store_pvc_create(struct store *st, uint32_t sts, uint32_t tmpl, int32_t
         .owner = OWNER_NONE,
         .owner_pod = NONE_ID,
     };
-    VEC_PUSH(st->pvcs, st->npvcs, st->pvcs_cap, c);
+    if (st->npvcs == st->pvcs_cap) {
+        size_t cap = st->pvcs_cap;
+        grow_array_aligned((void **)&st->pvcs, &cap, (size_t)st->npvcs + 1, sizeof *st->pvcs,
+                           _Alignof(struct pvc));
+        st->pvcs_cap = (uint32_t)cap;
+    }
+    st->pvcs[st->npvcs++] = c;
     *slot = c.id;
     notify(st, CH_PVC_CREATED, KIND_PVC, c.id, NONE_ID, sts, ordinal, NULL);
     return c.id;

@@ -187,25 +187,28 @@ static inline bool pod_terminating(const struct pod *p)
 enum pvc_phase { PVC_PENDING, PVC_BOUND, PVC_LOST };
 enum pvc_owner { OWNER_NONE, OWNER_SET, OWNER_POD };
 
+/* One cache line, aligned (the store allocates the array so): claims are read by the
+ * StatefulSet sync (deletionTimestamp, the ownerRef), the scheduler, attach/detach and
+ * the kubelet, each for a field or two. */
 struct pvc {
-    /* What a StatefulSet sync reads of each claim (deletionTimestamp and the ownerRef)
-     * comes first, in one cache line with the id. */
-    uint32_t id;
-    enum pvc_owner owner; /* the controller ownerRef the retention policy set */
-    uint32_t owner_pod;   /* pod UID when owner == OWNER_POD */
+    _Alignas(64) uint32_t id;
+    uint32_t owner_pod; /* pod UID when owner == OWNER_POD */
+    uint32_t sts;
+    int32_t ordinal;
+    uint32_t template_index;
+    uint32_t storage_class;
+    uint32_t pv;          /* NONE_ID until bound */
+    uint8_t owner;        /* enum pvc_owner: the controller ownerRef the retention policy set */
+    uint8_t phase;        /* enum pvc_phase */
+    uint8_t access_modes; /* enum access_mode bits */
     bool gone;
     int64_t deletion_ts;
-    const char *name;
-    uint32_t sts;
-    uint32_t template_index;
-    int32_t ordinal;
-    uint32_t storage_class;
-    uint32_t access_modes;
     int64_t storage_bytes;
-    enum pvc_phase phase;
-    uint32_t pv; /* NONE_ID until bound */
     int64_t created;
+    const char *name;
 };
+_Static_assert(sizeof(void *) != 8 || sizeof(struct pvc) == 64,
+               "struct pvc grew past one cache line");
 
 struct pv {
     uint32_t id;
