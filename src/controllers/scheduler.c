@@ -133,19 +133,24 @@ struct node_class {
     uint32_t zone;
     struct resources alloc, used; /* used: requested + assumed */
     /* The current cycle: the verdict (valid while stamp == cycle); for a class that fits,
-     * its fit score and how many of its nodes in the sampled window hold no pod of the set
-     * (valid while win_stamp == cycle). */
+     * its entry in the cycle's scored list (valid while win_stamp == cycle). */
     uint64_t stamp, win_stamp;
+    uint32_t entry;
     struct verdict v;
-    int64_t fit, total;
-    uint32_t win_count;
 };
 
-/* A feasible node scored on its own: filtered alone, or holding pods of the set. */
+/* What one cycle scores: a class met in the sampled window that fits (its nodes without
+ * pods of the set score alike), or a feasible node scored on its own (filtered alone, or
+ * holding pods of the set). */
 struct scored {
+    uint32_t cls;          /* the class, or NONE_ID for a node on its own */
     uint32_t zone, hosted; /* hosted: pods of the set on the node */
+    uint32_t count;        /* the window's feasible nodes that take this entry's score */
     int64_t fit, raw, total;
 };
+
+/* A window entry of a node that does not fit or is gone. */
+#define WIN_SKIP UINT32_MAX
 
 struct scheduler {
     struct sim *sim;
@@ -183,19 +188,15 @@ struct scheduler {
     uint32_t *class_slots; /* open addressing over classes, NONE_ID empty */
     uint32_t class_slots_cap;
     uint64_t cycle; /* the current cycle's stamp */
-    /* Scratch of one cycle: the classes met in the sampled window that fit, and the
-     * feasible nodes scored on their own (alone_at[node] their index while
-     * alone_stamp[node] == cycle). */
-    uint32_t *win_classes;
-    uint32_t nwin_classes;
-    size_t win_classes_cap;
-    struct scored *alone;
-    uint32_t nalone;
-    uint32_t *alone_at;
-    uint64_t *alone_stamp;
+    /* Scratch of one cycle. The filter walk notes, for the j-th node it visits, its
+     * entry in `scored` (WIN_SKIP if it does not fit), so that select_host's pass over the
+     * window reads one small sequential buffer instead of per-node state. Every visited
+     * node adds at most one entry, and taking a node of the set out of its class one
+     * more: at most 2 x nnodes. */
+    uint32_t *win;
+    struct scored *scored;
+    uint32_t nscored;
     bool *zone_seen;
-    /* select_host's raw spread score of the nodes of a zone without pods of the set. */
-    int64_t *zone_spread;
     struct tally *tallies;
     uint32_t ntallies;
     size_t tallies_cap;
@@ -922,45 +923,68 @@ static int64_t fit_score(const struct resources *alloc, const struct resources *
     return wsum == 2 ? fit >> 1 : wsum == 1 ? fit : 0;
 }
 
-static void add_alone(struct scheduler *s, uint32_t node, uint32_t zone, int64_t fit)
+/* A new entry of the cycle's scored list, taken by one feasible node so far. */
+static uint32_t add_scored(struct scheduler *s, uint32_t cls, uint32_t zone, int64_t fit)
 {
-    s->alone[s->nalone] = (struct scored){.zone = zone, .fit = fit};
-    s->alone_at[node] = s->nalone++;
-    s->alone_stamp[node] = s->cycle;
+    s->scored[s->nscored] = (struct scored){.cls = cls, .zone = zone, .count = 1, .fit = fit};
+    return s->nscored++;
 }
 
-/* One step of the filter walk: count a feasible node under its class, or keep it apart. */
-static void add_feasible(struct scheduler *s, const struct cycle *cy, uint32_t id,
-                         struct node_class *nc)
+/* One step of the filter walk: count a feasible node under its class, or keep it apart.
+ * Returns its scored entry. */
+static uint32_t add_feasible(struct scheduler *s, const struct cycle *cy, uint32_t id,
+                             struct node_class *nc)
 {
     const struct store *st = s->sim->store;
     if (nc == NULL || cy->per_node) {
         const struct node *n = &st->nodes[id];
         struct resources used = node_used(s, n);
-        add_alone(s, id, n->zone, fit_score(&n->allocatable, &used, cy));
-        return;
+        return add_scored(s, NONE_ID, n->zone, fit_score(&n->allocatable, &used, cy));
     }
     if (nc->win_stamp != s->cycle) {
         nc->win_stamp = s->cycle;
-        nc->win_count = 0;
-        nc->fit = fit_score(&nc->alloc, &nc->used, cy);
-        VEC_PUSH(s->win_classes, s->nwin_classes, s->win_classes_cap,
-                 (uint32_t)(nc - s->classes));
+        nc->entry = add_scored(s, (uint32_t)(nc - s->classes), nc->zone,
+                               fit_score(&nc->alloc, &nc->used, cy));
+        return nc->entry;
     }
-    nc->win_count++;
-}
-
-/* Whether `node` lies in the window the walk visited: k nodes from `start`, wrapping. */
-static bool in_window(const struct scheduler *s, uint32_t start, uint32_t k, uint32_t node)
-{
-    uint32_t off = node >= start ? node - start : node + s->nnodes - start;
-    return off < k;
+    s->scored[nc->entry].count++;
+    return nc->entry;
 }
 
 /* podtopologyspread NormalizeScore: fewer matching pods score higher. */
 static int64_t spread_normalized(int64_t raw, int64_t smin, int64_t smax)
 {
     return smax == 0 ? MAX_NODE_SCORE : MAX_NODE_SCORE * (smax + smin - raw) / smax;
+}
+
+/* schedule_one.go selectHost over the feasible nodes of the window in its order (win[0 ..
+ * k), WIN_SKIP for nodes that do not fit): a single pass of reservoir sampling among the
+ * best so far, one draw per node tying with the running best. Returns the chosen node's
+ * offset in the window (there is one: the walk found a feasible node). Out of line: its
+ * loop, with a generator call on most nodes, would otherwise share the registers of all of
+ * attempt and keep its values on the stack. */
+__attribute__((noinline)) static uint32_t select_in_window(const uint32_t *win, uint32_t k,
+                                                           const struct scored *scored,
+                                                           const gsl_rng *rng)
+{
+    const uint32_t *chosen = win, *end = win + k;
+    int64_t best = INT64_MIN;
+    uint32_t ties = 0;
+    for (const uint32_t *p = win; p < end; p++) {
+        if (*p == WIN_SKIP)
+            continue;
+        int64_t total = scored[*p].total;
+        if (total < best)
+            continue;
+        if (total > best) {
+            best = total;
+            chosen = p;
+            ties = 1;
+        } else if (rng_one_in(rng, ++ties)) {
+            chosen = p;
+        }
+    }
+    return (uint32_t)(chosen - win);
 }
 
 /* The score is kept to the two default scores that tell nodes apart for a StatefulSet
@@ -973,7 +997,8 @@ static int64_t spread_normalized(int64_t raw, int64_t smin, int64_t smax)
  * Nodes of one class without pods of the set score alike, so they are scored once per
  * class; the nodes of the window that hold pods of the set (a set has few) are taken out
  * of their class and scored on their own. Ties are broken as selectHost does: uniformly at
- * random (reservoir sampling). */
+ * random (reservoir sampling). The window is the k nodes from `start` (wrapping) that
+ * filter_walk visited and noted in s->win. */
 static uint32_t select_host(struct scheduler *s, const struct cycle *cy, uint32_t start,
                             uint32_t k, uint32_t nfeasible)
 {
@@ -981,28 +1006,24 @@ static uint32_t select_host(struct scheduler *s, const struct cycle *cy, uint32_
     const struct host_table *hosts = &s->hosts[set];
     for (uint32_t i = 0; i < hosts->cap; i++) {
         uint32_t node = hosts->slots[i].node;
-        if (node == NONE_ID || !in_window(s, start, k, node))
+        if (node == NONE_ID)
             continue;
-        if (s->alone_stamp[node] == s->cycle) {
-            s->alone[s->alone_at[node]].hosted = hosts->slots[i].count;
-            continue;
+        uint32_t off = node >= start ? node - start : node + s->nnodes - start;
+        if (off >= k || s->win[off] == WIN_SKIP)
+            continue; /* outside the window, or not feasible */
+        struct scored *e = &s->scored[s->win[off]];
+        if (e->cls != NONE_ID) {
+            e->count--;
+            s->win[off] = add_scored(s, NONE_ID, e->zone, e->fit);
+            e = &s->scored[s->win[off]];
         }
-        uint32_t c = s->node_class[node];
-        if (c >= s->nclasses || cy->per_node)
-            continue;
-        struct node_class *nc = &s->classes[c];
-        if (nc->stamp != s->cycle || nc->v.plugin != 0)
-            continue;
-        nc->win_count--;
-        add_alone(s, node, nc->zone, nc->fit);
-        s->alone[s->nalone - 1].hosted = hosts->slots[i].count;
+        e->hosted = hosts->slots[i].count;
     }
 
     uint32_t nzones = 0;
     memset(s->zone_seen, 0, s->nzones * sizeof *s->zone_seen);
-    for (uint32_t i = 0; i < s->nwin_classes + s->nalone; i++) {
-        uint32_t z = i < s->nwin_classes ? s->classes[s->win_classes[i]].zone
-                                         : s->alone[i - s->nwin_classes].zone;
+    for (uint32_t i = 0; i < s->nscored; i++) {
+        uint32_t z = s->scored[i].zone;
         if (s->zone_named[z] && !s->zone_seen[z]) {
             s->zone_seen[z] = true;
             nzones++;
@@ -1014,65 +1035,26 @@ static uint32_t select_host(struct scheduler *s, const struct cycle *cy, uint32_
     double w_host = log((double)nfeasible + 2);
     double w_zone = log((double)nzones + 2);
     int64_t smin = INT64_MAX, smax = 0;
-    for (uint32_t i = 0; i < s->nwin_classes + s->nalone; i++) {
-        bool cls = i < s->nwin_classes;
-        struct scored *a = cls ? NULL : &s->alone[i - s->nwin_classes];
-        if (cls && s->classes[s->win_classes[i]].win_count == 0)
-            continue;
-        uint32_t z = cls ? s->classes[s->win_classes[i]].zone : a->zone;
-        double raw = (double)(cls ? 0 : a->hosted) * w_host + (SPREAD_HOST_MAX_SKEW - 1);
+    for (uint32_t i = 0; i < s->nscored; i++) {
+        struct scored *e = &s->scored[i];
+        if (e->count == 0)
+            continue; /* a class whose window nodes all hold pods of the set */
+        uint32_t z = e->zone;
+        double raw = (double)e->hosted * w_host + (SPREAD_HOST_MAX_SKEW - 1);
         if (s->zone_named[z])
             raw += (double)s->zone_count[set * s->nzones + z] * w_zone + (SPREAD_ZONE_MAX_SKEW - 1);
-        int64_t r = llround(raw);
-        if (cls)
-            s->zone_spread[z] = r; /* any class of the zone, without pods of the set */
-        else
-            a->raw = r;
-        smin = r < smin ? r : smin;
-        smax = r > smax ? r : smax;
+        e->raw = llround(raw);
+        smin = e->raw < smin ? e->raw : smin;
+        smax = e->raw > smax ? e->raw : smax;
+    }
+    for (uint32_t i = 0; i < s->nscored; i++) {
+        struct scored *e = &s->scored[i];
+        if (e->count > 0)
+            e->total = WEIGHT_FIT * e->fit + WEIGHT_SPREAD * spread_normalized(e->raw, smin, smax);
     }
 
-    for (uint32_t i = 0; i < s->nwin_classes; i++) {
-        struct node_class *nc = &s->classes[s->win_classes[i]];
-        nc->total = WEIGHT_FIT * nc->fit +
-                    WEIGHT_SPREAD * spread_normalized(s->zone_spread[nc->zone], smin, smax);
-    }
-    for (uint32_t i = 0; i < s->nalone; i++) {
-        struct scored *a = &s->alone[i];
-        a->total = WEIGHT_FIT * a->fit + WEIGHT_SPREAD * spread_normalized(a->raw, smin, smax);
-    }
-
-    /* selectHost over the feasible nodes in window order, a single pass of reservoir
-     * sampling among the best so far. */
-    gsl_rng *rng = s->sim->rng.streams[RNG_SCHEDULE];
-    int64_t best = INT64_MIN;
-    uint32_t chosen = NONE_ID, ties = 0;
-    const uint64_t cycle = s->cycle;
-    const uint32_t nnodes = s->nnodes;
-    for (uint32_t j = 0, id = start; j < k; j++, id = id + 1 == nnodes ? 0 : id + 1) {
-        int64_t total;
-        if (s->alone_stamp[id] == cycle) {
-            total = s->alone[s->alone_at[id]].total;
-        } else {
-            uint32_t c = s->node_class[id];
-            if (c >= s->nclasses || cy->per_node)
-                continue;
-            const struct node_class *nc = &s->classes[c];
-            if (nc->win_stamp != cycle)
-                continue; /* the class does not fit */
-            total = nc->total;
-        }
-        if (total > best) {
-            best = total;
-            chosen = id;
-            ties = 1;
-        } else if (total == best) {
-            ties++;
-            if (rng_one_in(rng, ties))
-                chosen = id;
-        }
-    }
-    return chosen;
+    uint32_t chosen = select_in_window(s->win, k, s->scored, s->sim->rng.streams[RNG_SCHEDULE]);
+    return chosen < s->nnodes - start ? start + chosen : chosen - (s->nnodes - start);
 }
 
 /* schedule_one.go numFeasibleNodesToFind with the adaptive percentage. */
@@ -1189,54 +1171,86 @@ static void on_prebind_timeout(struct scheduler *s)
                            EV_PREBIND_TIMEOUT, 0, 0, 0);
 }
 
+/* One node of the filter walk that its class does not settle: refresh its snapshot entry,
+ * then count it under a class already known to fit, or run the filters (once per class,
+ * or on its own). Returns its scored entry, WIN_SKIP if it does not fit or is gone. */
+static uint32_t walk_node(struct scheduler *s, struct cycle *cy, uint32_t here)
+{
+    const struct store *st = s->sim->store;
+    if (st->node_gen[here] != s->snap_gen[here])
+        snap_refresh(s, here);
+    uint32_t c = s->node_class[here];
+    if (c == CLASS_GONE)
+        return WIN_SKIP;
+    struct node_class *nc = c == CLASS_ALONE ? NULL : &s->classes[c];
+    struct verdict own;
+    const struct verdict *v = &own;
+    if (nc == NULL || cy->per_node) {
+        filter_node(s, cy, &st->nodes[here], &own);
+    } else {
+        if (nc->stamp != s->cycle) {
+            filter_node(s, cy, &st->nodes[here], &nc->v);
+            nc->stamp = s->cycle;
+        }
+        v = &nc->v;
+    }
+    if (v->plugin == 0)
+        return add_feasible(s, cy, here, nc);
+    cy->plugins |= v->plugin;
+    tally(s, v);
+    /* preemption nodesWherePreemptionMightHelp / SelectVictimsOnNode: pods of equal
+     * priority are never victims, and preemption is not modelled. */
+    if (v->unresolvable)
+        s->not_helpful++;
+    else
+        s->no_victims++;
+    return WIN_SKIP;
+}
+
 /* findNodesThatPassFilters: filter nodes from nextStartNodeIndex on, wrapping, until
- * `want` fit or every node was tried; returns how many fit, *visited how many were tried.
- * A node of a class whose verdict this cycle already has costs a few loads. */
+ * `want` fit or every node was tried; returns how many fit, *visited how many were tried,
+ * and notes each tried node's scored entry in s->win. Most nodes are settled here with a
+ * few loads: the snapshot is current and the node's class already fits this cycle (never
+ * in a per_node cycle, where add_feasible stamps no class). */
 static uint32_t filter_walk(struct scheduler *s, struct cycle *cy, uint32_t want,
                             uint32_t *visited)
 {
-    const struct store *st = s->sim->store;
     const uint32_t nnodes = s->nnodes;
     const uint64_t cycle = s->cycle;
-    uint32_t nfeasible = 0, k = 0;
-    for (uint32_t id = s->next_start; k < nnodes && nfeasible < want; k++) {
-        uint32_t here = id;
-        id = id + 1 == nnodes ? 0 : id + 1; /* (next_start + k) % nnodes, no division */
-        if (st->node_gen[here] != s->snap_gen[here])
-            snap_refresh(s, here);
-        uint32_t c = s->node_class[here];
-        if (c == CLASS_GONE)
-            continue;
-        struct node_class *nc = c == CLASS_ALONE ? NULL : &s->classes[c];
-        if (nc != NULL && nc->win_stamp == cycle && !cy->per_node) {
-            nc->win_count++; /* a class already known to fit */
-            nfeasible++;
-            continue;
+    const uint32_t *node_gen = s->sim->store->node_gen, *snap_gen = s->snap_gen;
+    const uint32_t *node_class = s->node_class;
+    uint32_t *win = s->win;
+    struct scored *scored = s->scored;
+    const struct node_class *classes = s->classes;
+    uint32_t nfeasible = 0, k = 0, id = s->next_start;
+    while (k < nnodes && nfeasible < want) {
+        /* A run of settled nodes, up to the end of the node array (no wrapping inside)
+         * and as far as the walk may still go: a loop without calls, whose values stay
+         * in registers. */
+        uint32_t run = nnodes - id;
+        run = run < nnodes - k ? run : nnodes - k;
+        run = run < want - nfeasible ? run : want - nfeasible;
+        const uint32_t *gen = node_gen + id, *snap = snap_gen + id, *cls = node_class + id;
+        uint32_t *out = win + k, i = 0;
+        for (; i < run; i++) {
+            uint32_t c = cls[i];
+            if (gen[i] != snap[i] || c >= CLASS_ALONE || classes[c].win_stamp != cycle)
+                break;
+            out[i] = classes[c].entry;
+            scored[out[i]].count++;
         }
-        struct verdict own;
-        const struct verdict *v = &own;
-        if (nc == NULL || cy->per_node) {
-            filter_node(s, cy, &st->nodes[here], &own);
-        } else {
-            if (nc->stamp != cycle) {
-                filter_node(s, cy, &st->nodes[here], &nc->v);
-                nc->stamp = cycle;
-            }
-            v = &nc->v;
+        k += i;
+        nfeasible += i;
+        id += i;
+        if (i < run) {
+            win[k] = walk_node(s, cy, id);
+            classes = s->classes; /* interning a class may have moved them */
+            nfeasible += win[k] != WIN_SKIP;
+            id++;
+            k++;
         }
-        if (v->plugin == 0) {
-            add_feasible(s, cy, here, nc);
-            nfeasible++;
-            continue;
-        }
-        cy->plugins |= v->plugin;
-        tally(s, v);
-        /* preemption nodesWherePreemptionMightHelp / SelectVictimsOnNode: pods of equal
-         * priority are never victims, and preemption is not modelled. */
-        if (v->unresolvable)
-            s->not_helpful++;
-        else
-            s->no_victims++;
+        if (id == nnodes)
+            id = 0;
     }
     *visited = k;
     return nfeasible;
@@ -1292,7 +1306,7 @@ static void attempt(struct scheduler *s, uint32_t pod)
     cy.per_node = cy.spec->nnode_selector > 0;
     cy.score_cpu = cy.req.cpu_milli ? cy.req.cpu_milli : DEFAULT_MILLI_CPU;
     cy.score_mem = cy.req.memory_bytes ? cy.req.memory_bytes : DEFAULT_MEMORY_BYTES;
-    s->nwin_classes = s->nalone = 0;
+    s->nscored = 0;
     uint32_t want = feasible_to_find(s->nexisting);
     uint32_t start = s->next_start, k = 0;
     uint32_t nfeasible = filter_walk(s, &cy, want, &k);
@@ -1326,9 +1340,8 @@ struct scheduler *sched_new(struct sim *sim)
         s->nexisting += st->nodes[i].exists;
     size_t nn = s->nnodes ? s->nnodes : 1;
     s->assumed = xcalloc(nn, sizeof *s->assumed);
-    s->alone = xcalloc(nn, sizeof *s->alone);
-    s->alone_at = xcalloc(nn, sizeof *s->alone_at);
-    s->alone_stamp = xcalloc(nn, sizeof *s->alone_stamp);
+    s->win = xcalloc(nn, sizeof *s->win);
+    s->scored = xcalloc(2 * nn, sizeof *s->scored);
     s->node_class = xcalloc(nn, sizeof *s->node_class);
     s->snap_gen = xcalloc(nn, sizeof *s->snap_gen);
     for (uint32_t i = 0; i < s->nnodes; i++)
@@ -1337,7 +1350,6 @@ struct scheduler *sched_new(struct sim *sim)
     s->zone_named = xcalloc(s->nzones ? s->nzones : 1, sizeof *s->zone_named);
     for (uint32_t z = 0; z < s->nzones; z++)
         s->zone_named[z] = st->zones[z].name[0] != '\0';
-    s->zone_spread = xcalloc(s->nzones ? s->nzones : 1, sizeof *s->zone_spread);
     s->hosts = xcalloc(s->nsets ? s->nsets : 1, sizeof *s->hosts);
     s->zone_count = xcalloc((size_t)(s->nsets ? s->nsets : 1) * (s->nzones ? s->nzones : 1),
                             sizeof *s->zone_count);
@@ -1359,12 +1371,9 @@ void sched_free(struct scheduler *s)
         free(s->hosts[i].slots);
     free(s->hosts);
     free(s->zone_named);
-    free(s->zone_spread);
     free(s->zone_seen);
-    free(s->alone);
-    free(s->alone_at);
-    free(s->alone_stamp);
-    free(s->win_classes);
+    free(s->win);
+    free(s->scored);
     free(s->node_class);
     free(s->snap_gen);
     free(s->classes);
