@@ -16,6 +16,7 @@
  * (the unmount timeout, the end of a back-off); a pass looks at dirty volumes only. */
 #include "controllers/attachdetach.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,8 +64,11 @@ struct attached {
 
 /* Per volume, what a pass and every event on the volume read: the wanted nodes and the
  * live attachments in creation order (one of each inline, as a ReadWriteOnce volume mostly
- * has one; more on the heap), the operation count and the dirty mark, in 64 bytes. The
- * back-off and the wake, read only when an action is due, are in struct adc_retry. */
+ * has one; more on the heap) and the operation count, in 64 bytes, one cache line
+ * (grow_lines). The dirty mark is a bit of its own (struct attachdetach): a node's status
+ * marks every volume there, and a mark that read the record would load it once for the
+ * mark and again for the pass. The back-off and the wake, read only when an action is due,
+ * are in struct adc_retry. */
 struct adc_pv {
     union {
         struct want one;   /* want_cap <= 1 */
@@ -76,8 +80,8 @@ struct adc_pv {
     } att;
     uint32_t nwant, want_cap;
     uint32_t natt, att_cap;
-    uint32_t ops; /* operations in flight on the volume */
-    bool dirty;
+    uint32_t ops;     /* operations in flight on the volume */
+    bool backing_off; /* its adc_retry has a back-off (so that none is read if not) */
 };
 
 /* Per volume, parallel to the adc_pv records. */
@@ -93,11 +97,11 @@ struct adc_retry {
 #define POD_PVS_MAX 16
 #define POD_PVS_INLINE 2
 
-/* Per pod, what every pod sync and pod change reads: 16 bytes, the volumes inline. */
+/* Per pod, what every pod sync reads: 16 bytes, the volumes inline. Whether a sync is
+ * queued, which every pod change asks, is a bit of its own (struct attachdetach). */
 struct adc_pod {
     uint32_t node;
     uint8_t npvs; /* volumes this pod adds to the desired state */
-    bool queued;
     union {
         uint32_t inl[POD_PVS_INLINE]; /* npvs <= POD_PVS_INLINE */
         uint32_t *heap;               /* npvs > POD_PVS_INLINE: exactly npvs, owned */
@@ -116,14 +120,29 @@ struct attachdetach {
     struct adc_pv *pvs;
     struct adc_retry *retry; /* parallel to pvs, same capacity */
     size_t pvs_cap;
+    /* Records from pvs_init (pods_init) on are not initialised: each is zeroed when its
+     * volume (pod) is first seen, as ids are given in order, rather than all at a growth,
+     * which would write up to twice the records long before most are used. */
+    size_t pvs_init, pods_init;
+    void *pvs_block, *retry_block; /* what pvs and retry are in (grow_lines) */
     struct adc_pod *pods;
     size_t pods_cap;
     struct adc_wait *waits;
     size_t waits_cap;
     bool *node_queued;
+    /* Bit sets, 10 KB for 80,000 volumes or pods, so that they stay in cache where the
+     * records do not: a volume in `dirty`, a pod with a sync queued. */
+    uint64_t *dirty_bits; /* [pv / 64] */
+    size_t dirty_bits_cap;
+    uint64_t *queued_bits; /* [pod / 64] */
+    size_t queued_bits_cap;
     uint32_t *dirty;
     uint32_t ndirty;
     size_t dirty_cap;
+    /* The volumes and pods that ever put an array on the heap, maybe twice: adc_free
+     * frees those rather than reading every record (a walk of megabytes at teardown). */
+    uint32_t *heap_pvs, *heap_pods;
+    size_t nheap_pvs, heap_pvs_cap, nheap_pods, heap_pods_cap;
     uint32_t *work;
     size_t work_cap;
     int64_t phase, period;
@@ -142,11 +161,33 @@ static void *grow_zeroed(void *items, size_t *cap, size_t need, size_t elem)
     return items;
 }
 
+/* Test and set bit i of a bit set grown on demand; true if it was set already. */
+static bool bit_test_set(uint64_t **bits, size_t *cap, uint32_t i)
+{
+    *bits = grow_zeroed(*bits, cap, (size_t)i / 64 + 1, sizeof **bits);
+    uint64_t m = UINT64_C(1) << (i % 64);
+    bool was = ((*bits)[i / 64] & m) != 0;
+    (*bits)[i / 64] |= m;
+    return was;
+}
+
+/* Clear bit i of a bit set that has it (set by bit_test_set). */
+static void bit_clear(uint64_t *bits, uint32_t i)
+{
+    bits[i / 64] &= ~(UINT64_C(1) << (i % 64));
+}
+
 static struct adc_pv *pv_rec(struct attachdetach *a, uint32_t pv)
 {
-    size_t cap = a->pvs_cap;
-    a->pvs = grow_zeroed(a->pvs, &a->pvs_cap, (size_t)pv + 1, sizeof *a->pvs);
-    a->retry = grow_zeroed(a->retry, &cap, (size_t)pv + 1, sizeof *a->retry);
+    if (pv >= a->pvs_init) {
+        size_t cap = a->pvs_cap, n = (size_t)pv + 1 - a->pvs_init;
+        a->pvs = grow_lines(&a->pvs_block, a->pvs, &a->pvs_cap, (size_t)pv + 1, sizeof *a->pvs);
+        a->retry =
+            grow_lines(&a->retry_block, a->retry, &cap, (size_t)pv + 1, sizeof *a->retry);
+        memset(&a->pvs[a->pvs_init], 0, n * sizeof *a->pvs);
+        memset(&a->retry[a->pvs_init], 0, n * sizeof *a->retry);
+        a->pvs_init = (size_t)pv + 1;
+    }
     return &a->pvs[pv];
 }
 
@@ -161,7 +202,7 @@ static struct want *wants(struct adc_pv *v)
     return v->want_cap > 1 ? v->want.many : &v->want.one;
 }
 
-static void want_push(struct adc_pv *v, struct want w)
+static void want_push(struct attachdetach *a, uint32_t pv, struct adc_pv *v, struct want w)
 {
     if (v->want_cap == 0)
         v->want_cap = 1;
@@ -171,6 +212,8 @@ static void want_push(struct adc_pv *v, struct want w)
         memcpy(many, wants(v), v->nwant * sizeof *many);
         if (v->want_cap > 1)
             free(v->want.many);
+        else
+            VEC_PUSH(a->heap_pvs, a->nheap_pvs, a->heap_pvs_cap, pv);
         v->want.many = many;
         v->want_cap = cap;
     }
@@ -182,7 +225,8 @@ static struct attached *attached_all(struct adc_pv *v)
     return v->att_cap > 1 ? v->att.many : &v->att.one;
 }
 
-static struct attached *attached_push(struct adc_pv *v, struct attached x)
+static struct attached *attached_push(struct attachdetach *a, uint32_t pv, struct adc_pv *v,
+                                      struct attached x)
 {
     if (v->att_cap == 0)
         v->att_cap = 1;
@@ -192,6 +236,8 @@ static struct attached *attached_push(struct adc_pv *v, struct attached x)
         memcpy(many, attached_all(v), v->natt * sizeof *many);
         if (v->att_cap > 1)
             free(v->att.many);
+        else
+            VEC_PUSH(a->heap_pvs, a->nheap_pvs, a->heap_pvs_cap, pv);
         v->att.many = many;
         v->att_cap = cap;
     }
@@ -231,7 +277,11 @@ static struct attached *attached_on(struct adc_pv *v, uint32_t node)
 
 static struct adc_pod *pod_rec(struct attachdetach *a, uint32_t pod)
 {
-    a->pods = grow_zeroed(a->pods, &a->pods_cap, (size_t)pod + 1, sizeof *a->pods);
+    if (pod >= a->pods_init) {
+        grow_array((void **)&a->pods, &a->pods_cap, (size_t)pod + 1, sizeof *a->pods);
+        memset(&a->pods[a->pods_init], 0, ((size_t)pod + 1 - a->pods_init) * sizeof *a->pods);
+        a->pods_init = (size_t)pod + 1;
+    }
     return &a->pods[pod];
 }
 
@@ -240,10 +290,13 @@ static const uint32_t *pod_pvs(const struct adc_pod *ap)
     return ap->npvs > POD_PVS_INLINE ? ap->pvs.heap : ap->pvs.inl;
 }
 
-static void pod_set_pvs(struct adc_pod *ap, const uint32_t *pvs, uint32_t n)
+static void pod_set_pvs(struct attachdetach *a, uint32_t pod, struct adc_pod *ap,
+                        const uint32_t *pvs, uint32_t n)
 {
     uint32_t *heap = ap->npvs > POD_PVS_INLINE ? ap->pvs.heap : NULL;
     if (n > POD_PVS_INLINE) {
+        if (heap == NULL)
+            VEC_PUSH(a->heap_pods, a->nheap_pods, a->heap_pods_cap, pod);
         ap->pvs.heap = xrealloc(heap, n * sizeof *pvs);
         memcpy(ap->pvs.heap, pvs, n * sizeof *pvs);
     } else {
@@ -278,11 +331,9 @@ static void ensure_pass(struct attachdetach *a)
 
 static void mark_dirty(struct attachdetach *a, uint32_t pv)
 {
-    struct adc_pv *v = pv_rec(a, pv);
-    if (!v->dirty) {
-        v->dirty = true;
+    pv_rec(a, pv); /* grows the records; reads none */
+    if (!bit_test_set(&a->dirty_bits, &a->dirty_bits_cap, pv))
         VEC_PUSH(a->dirty, a->ndirty, a->dirty_cap, pv);
-    }
     ensure_pass(a);
 }
 
@@ -335,7 +386,7 @@ static void wait_end(struct attachdetach *a, struct want *w)
 static void want_add(struct attachdetach *a, uint32_t pv, uint32_t node, uint32_t pod)
 {
     struct adc_pv *v = pv_rec(a, pv);
-    want_push(v, (struct want){.node = node, .pod = pod});
+    want_push(a, pv, v, (struct want){.node = node, .pod = pod});
     mark_dirty(a, pv);
 }
 
@@ -379,7 +430,7 @@ static void pod_sync(struct attachdetach *a, uint32_t pod)
     const struct store *st = a->sim->store;
     const struct pod *p = &st->pods[pod];
     struct adc_pod *ap = pod_rec(a, pod);
-    ap->queued = false;
+    bit_clear(a->queued_bits, pod);
     const uint32_t *had = pod_pvs(ap);
     uint32_t nhad = ap->npvs;
 
@@ -388,7 +439,8 @@ static void pod_sync(struct attachdetach *a, uint32_t pod)
     bool wanted = !p->gone && p->node != NONE_ID && !pod_terminated(p);
     if (wanted) {
         const struct statefulset *set = &st->sets[p->sts];
-        for (uint32_t t = 0; t < set->spec->nclaims && n < ARRAY_LEN(now_pvs); t++) {
+        /* The set's copy of spec->nclaims: the spec is one more line to read. */
+        for (uint32_t t = 0; t < set->nclaims && n < ARRAY_LEN(now_pvs); t++) {
             uint32_t c = store_sts_claim(st, p->sts, t, p->ordinal);
             if (c == NONE_ID || st->pvcs[c].pv == NONE_ID)
                 continue;
@@ -404,16 +456,15 @@ static void pod_sync(struct attachdetach *a, uint32_t pod)
     for (uint32_t i = 0; i < n; i++)
         if (!contains(had, nhad, now_pvs[i]))
             want_add(a, now_pvs[i], p->node, pod);
-    pod_set_pvs(ap, now_pvs, n);
+    pod_set_pvs(a, pod, ap, now_pvs, n);
     ap->node = p->node;
 }
 
 static void queue_pod(struct attachdetach *a, uint32_t pod)
 {
-    struct adc_pod *ap = pod_rec(a, pod);
-    if (ap->queued)
+    pod_rec(a, pod); /* grows the records; reads none */
+    if (bit_test_set(&a->queued_bits, &a->queued_bits_cap, pod))
         return;
-    ap->queued = true;
     sim_after(a->sim, sim_watch_delay(a->sim), MOD_ADC, EV_POD_SYNC, pod, 0, 0);
 }
 
@@ -461,18 +512,29 @@ static bool op_pending(struct attachdetach *a, uint32_t pv, const struct attache
  * unmount wait below. */
 static bool in_backoff(struct attachdetach *a, uint32_t pv)
 {
+    if (!a->pvs[pv].backing_off)
+        return false;
     const struct adc_retry *v = retry_of(a, pv);
     return v->backoff > 0 && a->sim->now - v->last_error < v->backoff;
 }
 
 static void backoff_failed(struct attachdetach *a, uint32_t pv)
 {
-    pv_rec(a, pv);
+    pv_rec(a, pv)->backing_off = true;
     struct adc_retry *v = retry_of(a, pv);
     v->backoff = v->backoff == 0 ? BACKOFF_INITIAL : 2 * v->backoff;
     if (v->backoff > BACKOFF_MAX)
         v->backoff = BACKOFF_MAX;
     v->last_error = a->sim->now;
+}
+
+/* A completed operation forgets the volume's back-off. */
+static void backoff_reset(struct attachdetach *a, uint32_t pv)
+{
+    if (a->pvs[pv].backing_off) {
+        a->pvs[pv].backing_off = false;
+        retry_of(a, pv)->backoff = 0;
+    }
 }
 
 static void start_op(struct attachdetach *a, uint32_t pv, struct attached *at)
@@ -641,7 +703,8 @@ static void reconcile_attach(struct attachdetach *a, uint32_t pv)
         wait_end(a, w);
         if (at == NULL) {
             uint32_t node = w->node; /* w is not read after the store call below */
-            at = attached_push(v, (struct attached){.node = node, .state = ATTACH_ATTACHING});
+            at = attached_push(a, pv, v,
+                               (struct attached){.node = node, .state = ATTACH_ATTACHING});
             at->att = store_attachment_create(st, pv, node);
         }
         start_op(a, pv, at);
@@ -660,7 +723,7 @@ static void reconcile(struct attachdetach *a)
     memcpy(a->work, a->dirty, n * sizeof *a->work);
     a->ndirty = 0;
     for (uint32_t i = 0; i < n; i++)
-        a->pvs[a->work[i]].dirty = false;
+        bit_clear(a->dirty_bits, a->work[i]);
     /* Detaches before attaches, so that a volume moving between nodes leaves first. */
     for (uint32_t i = 0; i < n; i++)
         reconcile_detach(a, a->work[i]);
@@ -679,7 +742,7 @@ static void on_attach_done(struct attachdetach *a, uint32_t att, uint32_t pv)
         if (st->pvs[pv].lost || !st->nodes[at->node].exists) {
             backoff_failed(a, pv);
         } else {
-            retry_of(a, pv)->backoff = 0; /* a completed operation forgets its back-off */
+            backoff_reset(a, pv);
             at->state = ATTACH_ATTACHED;
             store_attachment_set_state(st, att, ATTACH_ATTACHED);
         }
@@ -694,7 +757,7 @@ static void on_detach_done(struct attachdetach *a, uint32_t att, uint32_t pv)
     end_op(a, pv, at);
     if (at != NULL)
         attached_remove(v, at);
-    retry_of(a, pv)->backoff = 0;
+    backoff_reset(a, pv);
     store_attachment_remove(a->sim->store, att);
     mark_dirty(a, pv);
 }
@@ -718,21 +781,31 @@ void adc_free(struct attachdetach *a)
 {
     if (a == NULL)
         return;
-    for (size_t i = 0; i < a->pvs_cap; i++) {
-        if (a->pvs[i].want_cap > 1)
-            free(a->pvs[i].want.many);
-        if (a->pvs[i].att_cap > 1)
-            free(a->pvs[i].att.many);
+    /* A record listed twice has its arrays freed the first time and its caps cleared. */
+    for (size_t i = 0; i < a->nheap_pvs; i++) {
+        struct adc_pv *v = &a->pvs[a->heap_pvs[i]];
+        if (v->want_cap > 1)
+            free(v->want.many);
+        if (v->att_cap > 1)
+            free(v->att.many);
+        v->want_cap = v->att_cap = 0;
     }
-    for (size_t i = 0; i < a->pods_cap; i++)
-        if (a->pods[i].npvs > POD_PVS_INLINE)
-            free(a->pods[i].pvs.heap);
-    free(a->pvs);
-    free(a->retry);
+    for (size_t i = 0; i < a->nheap_pods; i++) {
+        struct adc_pod *ap = &a->pods[a->heap_pods[i]];
+        if (ap->npvs > POD_PVS_INLINE)
+            free(ap->pvs.heap);
+        ap->npvs = 0;
+    }
+    free(a->heap_pvs);
+    free(a->heap_pods);
+    free(a->pvs_block);
+    free(a->retry_block);
     free(a->waits);
     free(a->pods);
     free(a->node_queued);
     free(a->dirty);
+    free(a->dirty_bits);
+    free(a->queued_bits);
     free(a->work);
     strbuf_fini(&a->msg);
     free(a);
@@ -791,7 +864,7 @@ void adc_on_change(void *ctx, const struct change *c)
     default:
         if (c->kind == KIND_POD && c->obj < st->npods &&
             (st->pods[c->obj].node != NONE_ID ||
-             (c->obj < a->pods_cap && a->pods[c->obj].npvs > 0)))
+             (c->obj < a->pods_init && a->pods[c->obj].npvs > 0)))
             queue_pod(a, c->obj);
         break;
     }

@@ -8,8 +8,6 @@
 #include "engine/simtime.h"
 #include "util/util.h"
 
-#define RESERVE_MAX ((size_t)1 << 20)
-
 const char *obj_kind_name(enum obj_kind k)
 {
     static const char *const names[KIND_COUNT] = {
@@ -254,29 +252,10 @@ struct store *store_new(const struct scenario *scn, const int64_t *now)
     if (st->default_class == NONE_ID && st->nclasses > 0)
         st->default_class = 0;
 
-    /* The pod and claim arrays are aligned as their records ask, so they grow by copying:
-     * room for twice the initial replicas (untouched pages cost no memory; at most a
-     * million records, as replicas are only a hint) makes that rare. */
-    size_t want_pods = 8, want_claims = 8;
-    for (uint32_t i = 0; i < scn->nstatefulsets && want_claims < RESERVE_MAX; i++) {
-        int32_t r = scn->statefulsets[i].replicas;
-        want_pods += 2 * (size_t)(r > 0 ? r : 0);
-        want_claims += 2 * (size_t)(r > 0 ? r : 0) * scn->statefulsets[i].nclaims;
-    }
-    size_t cap = 0;
-    grow_array_aligned((void **)&st->pods, &cap, want_pods < RESERVE_MAX ? want_pods : RESERVE_MAX,
-                       sizeof *st->pods, _Alignof(struct pod));
-    st->pods_cap = (uint32_t)cap;
-    cap = 0;
-    grow_array_aligned((void **)&st->pvcs, &cap,
-                       want_claims < RESERVE_MAX ? want_claims : RESERVE_MAX, sizeof *st->pvcs,
-                       _Alignof(struct pvc));
-    st->pvcs_cap = (uint32_t)cap;
-
-    /* Aligned as struct statefulset asks (grow_array's realloc would not keep it). */
-    st->sets = xaligned_alloc(_Alignof(struct statefulset),
-                              (scn->nstatefulsets ? scn->nstatefulsets : 1) * sizeof *st->sets);
-    st->sets_cap = scn->nstatefulsets;
+    size_t sets_cap = 0;
+    st->sets = grow_lines(&st->sets_mem, NULL, &sets_cap,
+                          scn->nstatefulsets ? scn->nstatefulsets : 1, sizeof *st->sets);
+    st->sets_cap = (uint32_t)sets_cap;
     for (uint32_t i = 0; i < scn->nstatefulsets; i++) {
         const struct scn_statefulset *ss = &scn->statefulsets[i];
         struct statefulset s = {
@@ -331,11 +310,11 @@ void store_free(struct store *st)
     free(st->nodes);
     free(st->node_gen);
     free(st->zones);
-    free(st->pods);
-    free(st->pvcs);
+    free(st->pods_mem);
+    free(st->pvcs_mem);
     free(st->pvs);
     free(st->attachments);
-    free(st->sets);
+    free(st->sets_mem);
     free(st->revisions);
     free(st->templates);
     free(st->classes);
@@ -752,8 +731,8 @@ uint32_t store_pod_create(struct store *st, uint32_t sts, int32_t ordinal, uint3
     };
     if (st->npods == st->pods_cap) {
         size_t cap = st->pods_cap;
-        grow_array_aligned((void **)&st->pods, &cap, (size_t)st->npods + 1, sizeof *st->pods,
-                           _Alignof(struct pod));
+        st->pods =
+            grow_lines(&st->pods_mem, st->pods, &cap, (size_t)st->npods + 1, sizeof *st->pods);
         st->pods_cap = (uint32_t)cap;
     }
     st->pods[st->npods++] = p;
@@ -939,8 +918,8 @@ uint32_t store_pvc_create(struct store *st, uint32_t sts, uint32_t tmpl, int32_t
     };
     if (st->npvcs == st->pvcs_cap) {
         size_t cap = st->pvcs_cap;
-        grow_array_aligned((void **)&st->pvcs, &cap, (size_t)st->npvcs + 1, sizeof *st->pvcs,
-                           _Alignof(struct pvc));
+        st->pvcs =
+            grow_lines(&st->pvcs_mem, st->pvcs, &cap, (size_t)st->npvcs + 1, sizeof *st->pvcs);
         st->pvcs_cap = (uint32_t)cap;
     }
     st->pvcs[st->npvcs++] = c;

@@ -366,6 +366,8 @@ struct store {
     uint32_t *node_gen;
     struct zone *zones;
     uint32_t nzones, zones_cap;
+    /* pods, pvcs and sets are arrays of cache-line records in the blocks *_mem (util.h
+     * grow_lines). */
     struct pod *pods;
     uint32_t npods, pods_cap;
     struct pvc *pvcs;
@@ -376,6 +378,7 @@ struct store {
     uint32_t nattachments, attachments_cap;
     struct statefulset *sets;
     uint32_t nsets, sets_cap;
+    void *pods_mem, *pvcs_mem, *sets_mem;
     struct revision *revisions;
     uint32_t nrevisions, revisions_cap;
     struct pod_template *templates;

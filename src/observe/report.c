@@ -68,11 +68,12 @@ void report_build(const struct history *h, struct strbuf *o)
         if (why && why[0])
             strbuf_printf(o, "  blocked: %s\n", why);
         strbuf_printf(o, "  %-9s %-11s %-19s %12s %12s %12s %9s\n", "pod", "node", "state", "created", "ready", "deleted", "restarts");
-        for (uint32_t ord = 0; ord < h->id_index_len[s]; ord++) {
+        for (uint32_t ord = 0; ord < history_ordinal_bound(h, s); ord++) {
             const struct identity *id = history_identity_of(h, s, (int32_t)ord);
             if (id == NULL || id->nincs == 0)
                 continue;
-            const struct incarnation *inc = &id->incs[id->nincs - 1];
+            const struct incarnation last = history_incarnation(h, id, id->nincs - 1);
+            const struct incarnation *inc = &last;
             const struct pod *p = &st->pods[inc->pod];
             strbuf_printf(o, "  %-9s %-11s %-19s ", id->name,
                           inc->node != NONE_ID ? st->nodes[inc->node].name : "-", pod_state(p));

@@ -91,7 +91,8 @@ static void put_pods(const struct history *h, struct strbuf *o)
         put_time(o, history_downtime(id, h->sim->now));
         strbuf_puts(o, ", \"incarnations\": [");
         for (uint32_t k = 0; k < id->nincs; k++) {
-            const struct incarnation *inc = &id->incs[k];
+            const struct incarnation ik = history_incarnation(h, id, k);
+            const struct incarnation *inc = &ik;
             const struct pod *p = &st->pods[inc->pod];
             char uid[37];
             summary_uid(inc->pod, uid);
@@ -151,13 +152,14 @@ static void put_claims(const struct history *h, struct strbuf *o)
             strbuf_puts(o, "null");
         strbuf_puts(o, ", \"attachments\": [");
         const struct claim_history *ch = i < h->nclaims ? &h->claims[i] : NULL;
-        for (uint32_t k = 0; ch && k < ch->natts; k++) {
+        const struct claim_attachment *at = ch ? history_claim_first(h, ch) : NULL;
+        for (uint32_t k = 0; at != NULL; k++, at = history_claim_next(h, at)) {
             strbuf_puts(o, k ? ", {\"node\": " : "{\"node\": ");
-            strbuf_json_string(o, st->nodes[ch->atts[k].node].name);
+            strbuf_json_string(o, st->nodes[at->node].name);
             strbuf_puts(o, ", \"attached\": ");
-            put_time(o, ch->atts[k].attached);
+            put_time(o, at->attached);
             strbuf_puts(o, ", \"detached\": ");
-            put_time(o, ch->atts[k].detached);
+            put_time(o, at->detached);
             strbuf_puts(o, "}");
         }
         strbuf_puts(o, "]}");
@@ -277,14 +279,15 @@ int summary_metric(const struct history *h, const char *metric, int32_t fault, c
         if (strcmp(metric, "downtimeSeconds") == 0)
             *value = ns_to_sec(history_downtime(id, sim->now));
         else if (strcmp(metric, "createdAt") == 0)
-            *value = id->nincs ? as_seconds(id->incs[0].created) : NAN;
+            *value = id->nincs ? as_seconds(history_incarnation(h, id, 0).created) : NAN;
         else if (strcmp(metric, "readyAt") == 0)
-            *value = id->nincs ? as_seconds(id->incs[0].ready) : NAN;
+            *value = id->nincs ? as_seconds(history_incarnation(h, id, 0).ready) : NAN;
         else if (strcmp(metric, "incarnations") == 0)
             *value = id->nincs;
-        else if (strcmp(metric, "restarts") == 0)
-            *value = id->nincs ? sim->store->pods[id->incs[id->nincs - 1].pod].restarts : 0;
-        else
+        else if (strcmp(metric, "restarts") == 0) {
+            uint32_t last = id->nincs ? history_incarnation(h, id, id->nincs - 1).pod : NONE_ID;
+            *value = last != NONE_ID ? sim->store->pods[last].restarts : 0;
+        } else
             return -1;
         return 0;
     }

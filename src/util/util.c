@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -68,28 +69,26 @@ void grow_array(void **items, size_t *cap, size_t need, size_t elem_size)
     *cap = ncap;
 }
 
-void *xaligned_alloc(size_t align, size_t size)
+void *lines_in(void *block)
 {
-    size_t rounded = size ? (size + align - 1) & ~(align - 1) : align;
-    void *p = aligned_alloc(align, rounded);
-    if (p == NULL)
-        out_of_memory(rounded);
-    return p;
+    return (char *)block + (64 - (uintptr_t)block % 64) % 64;
 }
 
-void grow_array_aligned(void **items, size_t *cap, size_t need, size_t elem_size, size_t align)
+void *grow_lines(void **block, void *items, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
-        return;
-    size_t ncap = *cap ? *cap : 8;
+        return items;
+    size_t old_off = items != NULL ? (size_t)((char *)items - (char *)*block) : 0;
+    size_t ncap = *cap ? *cap : 16;
     while (ncap < need)
         ncap *= 2;
-    void *p = xaligned_alloc(align, ncap * elem_size);
-    if (*cap)
-        memcpy(p, *items, *cap * elem_size);
-    free(*items);
-    *items = p;
+    char *b = xrealloc(*block, ncap * elem + 64);
+    char *n = lines_in(b);
+    if (*cap && (size_t)(n - b) != old_off)
+        memmove(n, b + old_off, *cap * elem);
+    *block = b;
     *cap = ncap;
+    return n;
 }
 
 void strbuf_init(struct strbuf *sb)

@@ -21,12 +21,15 @@ char *xstrndup(const char *s, size_t n);
 /* Grow *items (of *cap elements of elem_size bytes) so that it holds at least need, by
  * doubling; an empty array starts at 8 elements, or fewer that fill one 64-byte line. */
 void grow_array(void **items, size_t *cap, size_t need, size_t elem_size);
-/* Memory aligned to `align` (a power of two) for records laid out by cache line; size is
- * rounded up to a multiple of align. Free with free(). */
-void *xaligned_alloc(size_t align, size_t size);
-/* grow_array for an array of such records: the grown block keeps the alignment (realloc
- * would not), the elements are copied. */
-void grow_array_aligned(void **items, size_t *cap, size_t need, size_t elem_size, size_t align);
+/* Arrays of records laid out by cache line (64-byte records that should be one line, not
+ * two at malloc's 16-byte alignment): the records start at the first line boundary of a
+ * block 64 bytes larger than they need. lines_in gives that boundary; grow_lines grows
+ * such an array by realloc, so that a big block still moves by remapping rather than by
+ * copying (aligned_alloc could not), and shifts the records when the new block's boundary
+ * lies elsewhere. *block is what to free, the result where the records now are; an empty
+ * array (items NULL, *cap 0) starts at 16 records. */
+void *lines_in(void *block);
+void *grow_lines(void **block, void *items, size_t *cap, size_t need, size_t elem);
 /* Append value to arr (len and cap may be any unsigned integer type). */
 #define VEC_PUSH(arr, len, cap, value)                                                  \
     do {                                                                                 \
