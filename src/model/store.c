@@ -436,8 +436,8 @@ const struct scn_pod_template *store_template(const struct store *st, uint32_t t
 
 const struct scn_pod_template *store_pod_spec(const struct store *st, const struct pod *p)
 {
-    if (p->revision != NONE_ID)
-        return store_template(st, st->revisions[p->revision].template_id);
+    if (p->spec != NULL)
+        return p->spec;
     return store_template(st, st->sets[p->sts].template_id);
 }
 
@@ -728,6 +728,9 @@ uint32_t store_pod_create(struct store *st, uint32_t sts, int32_t ordinal, uint3
         .scheduled = TIME_NEVER,
         .deletion_ts = TIME_NEVER,
         .runtime_node = NONE_ID,
+        /* A revision's template never changes (ControllerRevisions are immutable). */
+        .spec = revision != NONE_ID ? store_template(st, st->revisions[revision].template_id)
+                                    : NULL,
     };
     if (st->npods == st->pods_cap) {
         size_t cap = st->pods_cap;

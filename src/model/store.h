@@ -168,6 +168,10 @@ struct pod {
     bool runtime_live;
     uint32_t runtime_node;
     uint32_t node_slot; /* position in the node's pod index */
+    /* Its revision's template (store_pod_spec), kept here: the revision and the template
+     * records are two more lines to read. NULL for a pod without a revision, which follows
+     * its set's current template. */
+    const struct scn_pod_template *spec;
     uint32_t restarts;
     const char *name;
     const char *reason; /* status/waiting reason shown by kubectl: "ContainerCreating" */
