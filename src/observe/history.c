@@ -105,13 +105,15 @@ static uint32_t *id_slot(struct history_index *x, uint32_t sts, uint32_t ordinal
                                     : &x->set_more[sts][ordinal - SET_IDS_INLINE];
 }
 
-static uint32_t identity_index(struct history *h, uint32_t sts, int32_t ordinal, bool create)
+/* The identity of (sts, ordinal); with `name` (its pods' name, "<set>-<ordinal>", owned by
+ * the store, which outlives the history) made if need be, else NONE_ID if none. */
+static uint32_t identity_index(struct history *h, uint32_t sts, int32_t ordinal, const char *name)
 {
     struct history_index *x = hx(h);
     struct set_ids *s = &x->sets[sts];
     uint32_t len = s->len;
     if ((uint32_t)ordinal >= len) {
-        if (!create)
+        if (name == NULL)
             return NONE_ID;
         uint32_t nlen = len;
         while (nlen <= (uint32_t)ordinal)
@@ -123,12 +125,12 @@ static uint32_t identity_index(struct history *h, uint32_t sts, int32_t ordinal,
         s->len = nlen;
     }
     uint32_t *slot = id_slot(x, sts, (uint32_t)ordinal);
-    if (*slot != NONE_ID || !create)
+    if (*slot != NONE_ID || name == NULL)
         return *slot;
     struct identity id = {
         .sts = sts,
         .ordinal = ordinal,
-        .name = arena_printf(h->arena, "%s-%d", h->sim->store->sets[sts].name, ordinal),
+        .name = name,
         .first_serving = TIME_NEVER,
     };
     size_t cap = h->ids_cap;
@@ -317,7 +319,7 @@ static void on_attach(struct history *h, const struct change *c, bool attached)
         /* A claim is of one (set, ordinal) and an identity, once made, stays. */
         if (ch->ident == NONE_ID) {
             const struct pvc *claim = &st->pvcs[pvc];
-            ch->ident = identity_index(h, claim->sts, claim->ordinal, false);
+            ch->ident = identity_index(h, claim->sts, claim->ordinal, NULL);
             if (ch->ident == NONE_ID)
                 return;
         }
@@ -343,7 +345,7 @@ static void on_attach(struct history *h, const struct change *c, bool attached)
 static void on_pod_created(struct history *h, const struct change *c)
 {
     const struct pod *p = &h->sim->store->pods[c->obj];
-    uint32_t idx = identity_index(h, p->sts, p->ordinal, true);
+    uint32_t idx = identity_index(h, p->sts, p->ordinal, p->name);
     struct pod_rec *r = rec_make(h, c->obj);
     *r = (struct pod_rec){
         .ident1 = idx + 1,
