@@ -107,8 +107,13 @@ static inline void sift_down(struct rec *h, size_t end, size_t p, struct rec x)
              * Fetching them now overlaps the next level's miss with this level's
              * comparisons; in a heap larger than the cache that is most of the cost. */
             size_t g = 4 * (c - HEAP0) + 1 + HEAP0;
-            for (size_t k = g; k < g + 16 && k < end; k += 4)
-                PREFETCH(&h[k]);
+            if (g < end) {
+                /* Unrolled and without bounds: a prefetch past the end does no harm (the
+                 * address is computed as an integer, not as a pointer past the array). */
+                uintptr_t line = (uintptr_t)&h[g];
+                for (int k = 0; k < 4; k++)
+                    PREFETCH((const void *)(line + (uintptr_t)k * 4 * sizeof *h));
+            }
             /* Branch-free tournament: the two first comparisons are independent, and the
              * outcome is data-dependent noise a branch predictor would keep missing. */
             size_t m01 = c + rec_less(h[c + 1], h[c]);
