@@ -764,6 +764,33 @@ static void on_detach_done(struct attachdetach *a, uint32_t att, uint32_t pv)
 
 /* --- Module interface ----------------------------------------------------------------- */
 
+/* What the event's handler reads first (see sim_run): a pod sync's pod and record, an
+ * operation's or a wake's volume record. */
+void adc_prefetch(const struct sim *sim, const struct event *ev)
+{
+    const struct attachdetach *a = sim->adc;
+    if (a == NULL)
+        return;
+    switch (ev->kind) {
+    case EV_POD_SYNC:
+        if (ev->a < sim->store->npods)
+            PREFETCH(&sim->store->pods[ev->a]);
+        if (ev->a < a->pods_init)
+            PREFETCH(&a->pods[ev->a]);
+        break;
+    case EV_WAKE:
+        if (ev->a < a->pvs_init)
+            PREFETCH(&a->pvs[ev->a]);
+        break;
+    case EV_ATTACH_DONE:
+    case EV_DETACH_DONE:
+        if (ev->b < a->pvs_init)
+            PREFETCH(&a->pvs[ev->b]);
+        break;
+    default: break;
+    }
+}
+
 struct attachdetach *adc_new(struct sim *sim)
 {
     struct attachdetach *a = xcalloc(1, sizeof *a);

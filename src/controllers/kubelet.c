@@ -66,6 +66,7 @@ enum kl_event {
     EV_BACKOFF_RETRY,  /* a pod, b gen: the pod worker requeues a pod in back-off */
     EV_EXITED,         /* a pod, b gen: containers exited after SIGTERM or SIGKILL */
     EV_UNMOUNTED,      /* a pod, b gen, c claim: TearDown finished */
+    /* Node events from here on (kubelet_prefetch). */
     EV_NODE_STATUS,    /* a node, b node gen: syncNodeStatus tick */
     EV_STATUS_BATCH,   /* a node, b node gen: status manager syncBatch after a reconnect */
     EV_BOOTED,         /* a node, b node gen: boot done, kubelet starts */
@@ -222,6 +223,23 @@ static struct kpod *kpod_at(struct kubelets *k, uint32_t id)
         k->chunks[c] = chunk;
     }
     return &k->chunks[c][id % KP_CHUNK];
+}
+
+/* What the event's handler reads first (see sim_run): the node, or the pod's kpod and
+ * its object. Reads nothing but the chunk table. */
+void kubelet_prefetch(const struct sim *sim, const struct event *ev)
+{
+    const struct kubelets *k = sim->kubelets;
+    if (ev->kind >= EV_NODE_STATUS) {
+        if (ev->a < k->nnodes)
+            PREFETCH(&k->nodes[ev->a]);
+        return;
+    }
+    uint32_t c = ev->a / KP_CHUNK;
+    if (c < k->nchunks && k->chunks[c] != NULL)
+        PREFETCH(&k->chunks[c][ev->a % KP_CHUNK]);
+    if (ev->a < sim->store->npods)
+        PREFETCH(&sim->store->pods[ev->a]);
 }
 
 static struct kpod *kp_of(struct sim *sim, uint32_t id)

@@ -10,6 +10,7 @@ struct kubelets *kubelet_new(struct sim *sim);
 void kubelet_free(struct kubelets *k);
 void kubelet_start(struct sim *sim);
 void kubelet_on_event(struct sim *sim, const struct event *ev);
+void kubelet_prefetch(const struct sim *sim, const struct event *ev);
 void kubelet_on_change(void *sim, const struct change *c);
 
 /* What the world and the operator do to a node (called by the fault timeline). */

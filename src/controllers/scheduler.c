@@ -1392,6 +1392,18 @@ void sched_start(struct sim *sim)
     sim->sched->flush_phase = sim_phase(sim, UNSCHED_FLUSH_PERIOD);
 }
 
+/* What the event's handler reads first (see sim_run): the pod and its queue state. */
+void sched_prefetch(const struct sim *sim, const struct event *ev)
+{
+    const struct scheduler *s = sim->sched;
+    if (s == NULL || ev->kind == EV_MOVE || ev->kind == EV_PREBIND_TIMEOUT)
+        return;
+    if (ev->a < sim->store->npods)
+        PREFETCH(&sim->store->pods[ev->a]);
+    if (ev->a < s->pods_cap)
+        PREFETCH(&s->pods[ev->a]);
+}
+
 void sched_on_event(struct sim *sim, const struct event *ev)
 {
     struct scheduler *s = sim->sched;

@@ -9,6 +9,7 @@ struct scheduler *sched_new(struct sim *sim);
 void sched_free(struct scheduler *s);
 void sched_start(struct sim *sim);
 void sched_on_event(struct sim *sim, const struct event *ev);
+void sched_prefetch(const struct sim *sim, const struct event *ev);
 void sched_on_change(void *sim, const struct change *c);
 
 #endif

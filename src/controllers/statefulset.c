@@ -984,6 +984,17 @@ void sts_start(struct sim *sim)
         sts_enqueue(sim, i);
 }
 
+/* What a sync reads first (see sim_run): the set's two lines and its queue state. */
+void sts_prefetch(const struct sim *sim, const struct event *ev)
+{
+    if (sim->sts == NULL || ev->a >= sim->sts->nsets)
+        return;
+    const struct statefulset *set = &sim->store->sets[ev->a];
+    PREFETCH(set);
+    PREFETCH((const char *)set + 64);
+    PREFETCH(&sim->sts->sets[ev->a]);
+}
+
 void sts_on_event(struct sim *sim, const struct event *ev)
 {
     struct sts_ctrl *c = sim->sts;

@@ -9,6 +9,7 @@ struct sts_ctrl *sts_new(struct sim *sim);
 void sts_free(struct sts_ctrl *c);
 void sts_start(struct sim *sim);
 void sts_on_event(struct sim *sim, const struct event *ev);
+void sts_prefetch(const struct sim *sim, const struct event *ev);
 void sts_on_change(void *sim, const struct change *c);
 /* Enqueue a set for a sync after the informer delay (deduplicated, as the work queue). */
 void sts_enqueue(struct sim *sim, uint32_t sts);

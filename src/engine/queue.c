@@ -22,12 +22,6 @@
  * half of the heap: the cancels since the last rebuild pay for it. */
 #define REBUILD_MIN 1024
 
-#ifdef __GNUC__
-#define PREFETCH(addr) __builtin_prefetch(addr)
-#else
-#define PREFETCH(addr) ((void)(addr))
-#endif
-
 /* A heap record. `key` is the event's handle, so (time, key) orders by time and then by
  * insertion sequence, and a record is stale when its key no longer matches its slot.
  * `time` is stored with its sign bit flipped (time_key), so that the pair compares as one
@@ -299,14 +293,13 @@ bool queue_cancel(struct queue *q, uint64_t handle)
     return true;
 }
 
-bool queue_pop(struct queue *q, struct event *out)
+bool queue_top(struct queue *q, struct event *out)
 {
     drop_stale_top(q);
     if (q->len == 0)
         return false;
     struct rec r = q->heap[HEAP0];
-    uint32_t s = key_slot(r.key);
-    const struct slot *sl = &q->pool[s];
+    const struct slot *sl = &q->pool[key_slot(r.key)];
     out->time = key_time(r.time);
     out->handle = r.key;
     out->module = sl->module;
@@ -314,7 +307,12 @@ bool queue_pop(struct queue *q, struct event *out)
     out->a = sl->a;
     out->b = sl->b;
     out->c = sl->c;
-    free_slot(q, s);
+    return true;
+}
+
+void queue_pop_top(struct queue *q)
+{
+    free_slot(q, key_slot(q->heap[HEAP0].key));
     q->live--;
     remove_root(q);
     /* The next pop reads the new root's slot and, usually, the one after reads the slot of
@@ -323,6 +321,13 @@ bool queue_pop(struct queue *q, struct event *out)
      * this is what makes the engine as fast as a bare heap at 10^5 and 10^6 events. */
     for (size_t i = HEAP0; i < HEAP0 + 5 && i < HEAP0 + q->len; i++)
         PREFETCH(&q->pool[key_slot(q->heap[i].key)]);
+}
+
+bool queue_pop(struct queue *q, struct event *out)
+{
+    if (!queue_top(q, out))
+        return false;
+    queue_pop_top(q);
     return true;
 }
 

@@ -42,6 +42,11 @@ bool queue_cancel(struct queue *q, uint64_t handle);
 bool queue_pending(const struct queue *q, uint64_t handle);
 /* Pop the earliest live event into *out; false when the queue is empty. */
 bool queue_pop(struct queue *q, struct event *out);
+/* The earliest live event into *out without removing it; false when the queue is empty.
+ * queue_pop_top then removes it: in between, the caller can start loading what the
+ * event's handler will read, so that those loads overlap the heap's own work. */
+bool queue_top(struct queue *q, struct event *out);
+void queue_pop_top(struct queue *q);
 /* Time of the earliest live event, or INT64_MAX when empty. */
 int64_t queue_peek_time(struct queue *q);
 /* Number of live (not cancelled) events. */

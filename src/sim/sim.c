@@ -14,24 +14,32 @@
 #include "controllers/volumes.h"
 #include "util/util.h"
 
+/* From this many pods on (a few MiB of state, more than the L2 cache) sim_run asks the
+ * modules to prefetch for each event. */
+#define PREFETCH_MIN_PODS 4096
+
 typedef void event_fn(struct sim *sim, const struct event *ev);
 typedef void start_fn(struct sim *sim);
+typedef void prefetch_fn(const struct sim *sim, const struct event *ev);
 
-/* One row per module: its event handler, its start hook and its store watcher. The order
- * of rows is the order of start hooks and of watcher registration. */
+/* One row per module: its event handler, its start hook, its store watcher and, for the
+ * modules whose events are many, a hook that starts loading what the handler reads first.
+ * The order of rows is the order of start hooks and of watcher registration. */
 static const struct module_row {
     const char *name;
     event_fn *on_event;
     start_fn *start;
     store_watch_fn *on_change;
+    prefetch_fn *prefetch;
 } modules[MOD_COUNT] = {
-    [MOD_STS] = {"statefulset", sts_on_event, sts_start, sts_on_change},
-    [MOD_SCHED] = {"scheduler", sched_on_event, sched_start, sched_on_change},
-    [MOD_KUBELET] = {"kubelet", kubelet_on_event, kubelet_start, kubelet_on_change},
+    [MOD_STS] = {"statefulset", sts_on_event, sts_start, sts_on_change, sts_prefetch},
+    [MOD_SCHED] = {"scheduler", sched_on_event, sched_start, sched_on_change, sched_prefetch},
+    [MOD_KUBELET] = {"kubelet", kubelet_on_event, kubelet_start, kubelet_on_change,
+                     kubelet_prefetch},
     [MOD_NLC] = {"nodelifecycle", nlc_on_event, nlc_start, nlc_on_change},
     [MOD_TAINT] = {"tainteviction", tec_on_event, tec_start, tec_on_change},
     [MOD_PODGC] = {"podgc", podgc_on_event, podgc_start, podgc_on_change},
-    [MOD_ADC] = {"attachdetach", adc_on_event, adc_start, adc_on_change},
+    [MOD_ADC] = {"attachdetach", adc_on_event, adc_start, adc_on_change, adc_prefetch},
     [MOD_VOLUMES] = {"volumes", volumes_on_event, volumes_start, volumes_on_change},
     [MOD_FAULTS] = {"faults", faults_on_event, faults_start, NULL},
 };
@@ -90,14 +98,18 @@ void sim_run(struct sim *sim)
     }
     struct event ev;
     for (;;) {
-        int64_t t = queue_peek_time(sim->q);
-        if (t == INT64_MAX || t > sim->until)
+        if (!queue_top(sim->q, &ev) || ev.time > sim->until)
             break;
         if (sim->events >= sim->max_events) {
             sim->hit_event_cap = true;
             break;
         }
-        queue_pop(sim->q, &ev);
+        /* Loads for the records the handler reads first, which at 80,000 pods are misses,
+         * overlap the heap's removal of the event: about 6% faster at 1000x in bench-scale,
+         * but 3% slower on a cluster whose state stays in the caches, hence the floor. */
+        if (sim->store->npods >= PREFETCH_MIN_PODS && modules[ev.module].prefetch)
+            modules[ev.module].prefetch(sim, &ev);
+        queue_pop_top(sim->q);
         sim->now = ev.time;
         sim->events++;
         sim->actor = (enum sim_module)ev.module;

@@ -21,6 +21,14 @@ char *xstrndup(const char *s, size_t n);
 /* Grow *items (of *cap elements of elem_size bytes) so that it holds at least need, by
  * doubling; an empty array starts at 8 elements, or fewer that fill one 64-byte line. */
 void grow_array(void **items, size_t *cap, size_t need, size_t elem_size);
+/* Start loading the cache line at addr: a hint, with no effect on results, that never
+ * faults (an address past an array is fine). */
+#ifdef __GNUC__
+#define PREFETCH(addr) __builtin_prefetch(addr)
+#else
+#define PREFETCH(addr) ((void)(addr))
+#endif
+
 /* Arrays of records laid out by cache line (64-byte records that should be one line, not
  * two at malloc's 16-byte alignment): the records start at the first line boundary of a
  * block 64 bytes larger than they need. lines_in gives that boundary; grow_lines grows

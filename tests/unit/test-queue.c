@@ -380,6 +380,35 @@ static void queue_peek_time_skips_cancelled_events(void **state)
     queue_free(q);
 }
 
+/* sim_run looks at the next event with queue_top, prefetches for it, then removes it with
+ * queue_pop_top: top must skip cancelled events, show the same event until it is popped,
+ * and pop_top must remove exactly that one. */
+static void queue_top_shows_the_next_event_until_pop_top_removes_it(void **state)
+{
+    (void)state;
+    struct queue *q = queue_new();
+    uint64_t h1 = queue_schedule(q, 10, 1, 2, 100, 0, 0);
+    queue_schedule(q, 20, 1, 2, 200, 0, 0);
+    uint64_t h3 = queue_schedule(q, 5, 1, 2, 300, 0, 0);
+    assert_true(queue_cancel(q, h3));
+    struct event a, b;
+    assert_true(queue_top(q, &a));
+    assert_true(queue_top(q, &b));
+    assert_int_equal(a.handle, h1);
+    assert_int_equal(b.handle, h1);
+    assert_int_equal(a.time, 10);
+    assert_int_equal(a.a, 100);
+    assert_int_equal(queue_size(q), 2);
+    queue_pop_top(q);
+    assert_false(queue_pending(q, h1));
+    assert_int_equal(queue_size(q), 1);
+    assert_true(queue_top(q, &a));
+    assert_int_equal(a.a, 200);
+    queue_pop_top(q);
+    assert_false(queue_top(q, &a));
+    queue_free(q);
+}
+
 static void queue_clear_forgets_events_and_restarts_handles(void **state)
 {
     (void)state;
@@ -428,6 +457,7 @@ int main(void)
         cmocka_unit_test(queue_agrees_with_a_reference_model_under_random_operations),
         cmocka_unit_test(queue_size_counts_live_events_only),
         cmocka_unit_test(queue_peek_time_skips_cancelled_events),
+        cmocka_unit_test(queue_top_shows_the_next_event_until_pop_top_removes_it),
         cmocka_unit_test(queue_clear_forgets_events_and_restarts_handles),
         cmocka_unit_test(queue_free_accepts_null),
     };
