@@ -50,7 +50,9 @@
 /* pkg/apis/scheduling SystemCriticalPriority: the critical group of graceful shutdown. */
 #define SYSTEM_CRITICAL_PRIORITY 2000000000
 
-#define KP_CHUNK 1024u
+/* kpods per chunk: 24 KiB, which a small run zeroes and frees once per replication (at
+ * 1,024 a chunk, zeroing it was 5% of 10,000 replications of node-loss). */
+#define KP_CHUNK 128u
 
 enum kl_event {
     EV_POD_SYNC,       /* a pod: the pod worker sees an API change */
