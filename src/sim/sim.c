@@ -36,12 +36,12 @@ static const struct module_row {
     [MOD_SCHED] = {"scheduler", sched_on_event, sched_start, sched_on_change, sched_prefetch},
     [MOD_KUBELET] = {"kubelet", kubelet_on_event, kubelet_start, kubelet_on_change,
                      kubelet_prefetch},
-    [MOD_NLC] = {"nodelifecycle", nlc_on_event, nlc_start, nlc_on_change},
-    [MOD_TAINT] = {"tainteviction", tec_on_event, tec_start, tec_on_change},
-    [MOD_PODGC] = {"podgc", podgc_on_event, podgc_start, podgc_on_change},
+    [MOD_NLC] = {"nodelifecycle", nlc_on_event, nlc_start, nlc_on_change, NULL},
+    [MOD_TAINT] = {"tainteviction", tec_on_event, tec_start, tec_on_change, NULL},
+    [MOD_PODGC] = {"podgc", podgc_on_event, podgc_start, podgc_on_change, NULL},
     [MOD_ADC] = {"attachdetach", adc_on_event, adc_start, adc_on_change, adc_prefetch},
-    [MOD_VOLUMES] = {"volumes", volumes_on_event, volumes_start, volumes_on_change},
-    [MOD_FAULTS] = {"faults", faults_on_event, faults_start, NULL},
+    [MOD_VOLUMES] = {"volumes", volumes_on_event, volumes_start, volumes_on_change, NULL},
+    [MOD_FAULTS] = {"faults", faults_on_event, faults_start, NULL, NULL},
 };
 
 struct sim *sim_new(const struct scenario *scn, const struct sim_options *opt)
