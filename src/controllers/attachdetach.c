@@ -23,7 +23,6 @@
 #include "engine/simtime.h"
 #include "util/util.h"
 
-#define TAINT_OUT_OF_SERVICE "node.kubernetes.io/out-of-service"
 /* goroutinemap/exponentialbackoff initialDurationBeforeRetry / maxDurationBeforeRetry. */
 #define BACKOFF_INITIAL MSEC(500)
 #define BACKOFF_MAX (SEC(122))

@@ -22,19 +22,16 @@
 /* scheduler.NodeEvictionPeriod: how often the NoExecute tainting pass drains the queues. */
 #define NLC_DRAIN_PERIOD MSEC(100)
 
-static const char TAINT_UNREACHABLE[] = "node.kubernetes.io/unreachable";
-static const char TAINT_NOT_READY[] = "node.kubernetes.io/not-ready";
-static const char TAINT_UNSCHEDULABLE[] = "node.kubernetes.io/unschedulable";
 /* isNodeExcludedFromDisruptionChecks: nodes with this label are not counted in zones. */
 static const char LABEL_EXCLUDE_DISRUPTION[] = "node.kubernetes.io/exclude-disruption";
 
 /* taintKeyToNodeConditionMap plus the unschedulable key: the NoSchedule taints that
  * doNoScheduleTaintingPass owns and may remove. */
 static const char *const OWNED_NOSCHEDULE_KEYS[] = {
-    "node.kubernetes.io/not-ready",           "node.kubernetes.io/unreachable",
-    "node.kubernetes.io/network-unavailable", "node.kubernetes.io/memory-pressure",
-    "node.kubernetes.io/disk-pressure",       "node.kubernetes.io/pid-pressure",
-    "node.kubernetes.io/unschedulable",
+    k8s_taint_keys[TK_NOT_READY],         k8s_taint_keys[TK_UNREACHABLE],
+    k8s_taint_keys[TK_NETWORK_UNAVAILABLE], k8s_taint_keys[TK_MEMORY_PRESSURE],
+    k8s_taint_keys[TK_DISK_PRESSURE],     k8s_taint_keys[TK_PID_PRESSURE],
+    k8s_taint_keys[TK_UNSCHEDULABLE],
 };
 
 enum nlc_event_kind {
@@ -602,7 +599,7 @@ struct nosched_diff {
 static bool owned_noschedule_key(const char *key)
 {
     for (size_t k = 0; k < ARRAY_LEN(OWNED_NOSCHEDULE_KEYS); k++)
-        if (strcmp(key, OWNED_NOSCHEDULE_KEYS[k]) == 0)
+        if (taint_key_eq(key, OWNED_NOSCHEDULE_KEYS[k]))
             return true;
     return false;
 }
@@ -629,7 +626,7 @@ static bool nosched_compute(const struct node *n, struct nosched_diff *d)
             continue;
         bool wanted = false;
         for (uint32_t w = 0; w < nwant; w++)
-            wanted = wanted || strcmp(k->key, want[w]) == 0;
+            wanted = wanted || taint_key_eq(k->key, want[w]);
         if (!wanted && d->ndel < ARRAY_LEN(d->del))
             d->del[d->ndel++] = k->key;
     }

@@ -16,7 +16,6 @@
 
 #include "util/util.h"
 
-static const char TAINT_OUT_OF_SERVICE[] = "node.kubernetes.io/out-of-service";
 
 enum podgc_event_kind { EV_GC };
 

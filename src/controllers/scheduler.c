@@ -19,9 +19,6 @@
 
 #define LABEL_HOSTNAME "kubernetes.io/hostname"
 #define LABEL_ZONE "topology.kubernetes.io/zone"
-#define TAINT_NOT_READY "node.kubernetes.io/not-ready"
-#define TAINT_UNREACHABLE "node.kubernetes.io/unreachable"
-#define TAINT_UNSCHEDULABLE "node.kubernetes.io/unschedulable"
 
 /* schedule_one.go numFeasibleNodesToFind: minFeasibleNodesToFind and
  * minFeasibleNodesPercentageToFind (percentageOfNodesToScore unset: adaptive). */
@@ -554,9 +551,9 @@ static bool tolerates(const struct cycle *cy, const struct taint *k)
     /* The admitted defaults only match the NoExecute taints: a failed node's
      * unreachable:NoSchedule taint is not tolerated. */
     if (k->effect == EFFECT_NO_EXECUTE) {
-        if (!cy->tolerate_not_ready && strcmp(k->key, TAINT_NOT_READY) == 0)
+        if (!cy->tolerate_not_ready && taint_key_eq(k->key, TAINT_NOT_READY))
             return true;
-        if (!cy->tolerate_unreachable && strcmp(k->key, TAINT_UNREACHABLE) == 0)
+        if (!cy->tolerate_unreachable && taint_key_eq(k->key, TAINT_UNREACHABLE))
             return true;
     }
     for (uint32_t i = 0; i < cy->spec->ntolerations; i++)

@@ -15,8 +15,6 @@
 
 #include "util/util.h"
 
-static const char TAINT_UNREACHABLE[] = "node.kubernetes.io/unreachable";
-static const char TAINT_NOT_READY[] = "node.kubernetes.io/not-ready";
 
 enum tec_event_kind {
     EV_NODE_UPDATE, /* handleNodeUpdate for node a */

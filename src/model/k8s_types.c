@@ -1,7 +1,42 @@
 /* Small Kubernetes value types: toleration matching and taint parsing. */
 #include "model/k8s_types.h"
 
+#include <stdint.h>
 #include <string.h>
+
+const char k8s_taint_keys[TK_COUNT][48] = {
+    [TK_NOT_READY] = "node.kubernetes.io/not-ready",
+    [TK_UNREACHABLE] = "node.kubernetes.io/unreachable",
+    [TK_UNSCHEDULABLE] = "node.kubernetes.io/unschedulable",
+    [TK_NETWORK_UNAVAILABLE] = "node.kubernetes.io/network-unavailable",
+    [TK_MEMORY_PRESSURE] = "node.kubernetes.io/memory-pressure",
+    [TK_DISK_PRESSURE] = "node.kubernetes.io/disk-pressure",
+    [TK_PID_PRESSURE] = "node.kubernetes.io/pid-pressure",
+    [TK_OUT_OF_SERVICE] = "node.kubernetes.io/out-of-service",
+};
+
+/* A pointer into the table is one of its strings: nothing else points inside it. */
+static bool is_known(const char *key)
+{
+    return (uintptr_t)key - (uintptr_t)k8s_taint_keys < sizeof k8s_taint_keys;
+}
+
+const char *taint_key_known(const char *key)
+{
+    for (int i = 0; i < TK_COUNT; i++)
+        if (strcmp(key, k8s_taint_keys[i]) == 0)
+            return k8s_taint_keys[i];
+    return NULL;
+}
+
+bool taint_key_eq(const char *a, const char *b)
+{
+    if (a == b)
+        return true;
+    if (is_known(a) && is_known(b))
+        return false;
+    return strcmp(a, b) == 0;
+}
 
 bool toleration_matches(const struct toleration *t, const struct taint *k)
 {

@@ -63,6 +63,32 @@ struct probe {
     int32_t failure_threshold; /* default 3 */
 };
 
+/* The well-known taint keys of the node lifecycle controller, kube-scheduler and the
+ * node shutdown flow (staging/src/k8s.io/api/core/v1/well_known_taints.go), each one
+ * string of the program. The store keeps these pointers for taints with such a key, so
+ * that two well-known keys compare by address (taint_key_eq): the node lifecycle pass
+ * compares keys for every node it visits. */
+enum well_known_taint {
+    TK_NOT_READY,
+    TK_UNREACHABLE,
+    TK_UNSCHEDULABLE,
+    TK_NETWORK_UNAVAILABLE,
+    TK_MEMORY_PRESSURE,
+    TK_DISK_PRESSURE,
+    TK_PID_PRESSURE,
+    TK_OUT_OF_SERVICE,
+    TK_COUNT
+};
+extern const char k8s_taint_keys[TK_COUNT][48];
+#define TAINT_NOT_READY (k8s_taint_keys[TK_NOT_READY])
+#define TAINT_UNREACHABLE (k8s_taint_keys[TK_UNREACHABLE])
+#define TAINT_UNSCHEDULABLE (k8s_taint_keys[TK_UNSCHEDULABLE])
+#define TAINT_OUT_OF_SERVICE (k8s_taint_keys[TK_OUT_OF_SERVICE])
+/* The well-known string equal to key, or NULL. */
+const char *taint_key_known(const char *key);
+/* strcmp(a, b) == 0, by address when both are well-known keys. */
+bool taint_key_eq(const char *a, const char *b);
+
 /* True when toleration t tolerates taint k (upstream ToleratesTaint,
  * staging/src/k8s.io/api/core/v1/toleration.go). */
 bool toleration_matches(const struct toleration *t, const struct taint *k);

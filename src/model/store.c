@@ -56,7 +56,7 @@ int64_t node_lease_renew_time(const struct node *n, int64_t now)
 bool node_has_taint(const struct node *n, const char *key, enum taint_effect effect)
 {
     for (uint32_t i = 0; i < n->ntaints; i++)
-        if (n->taints[i].taint.effect == effect && strcmp(n->taints[i].taint.key, key) == 0)
+        if (n->taints[i].taint.effect == effect && taint_key_eq(n->taints[i].taint.key, key))
             return true;
     return false;
 }
@@ -232,6 +232,9 @@ struct store *store_new(const struct scenario *scn, const int64_t *now)
         VEC_PUSH(z->nodes, z->nnodes, z->nodes_cap, n.id);
         for (uint32_t k = 0; k < sn->ntaints; k++) {
             struct node_taint t = {.taint = sn->taints[k], .added = 0};
+            const char *known = taint_key_known(t.taint.key);
+            if (known)
+                t.taint.key = known;
             VEC_PUSH(st->nodes[n.id].taints, st->nodes[n.id].ntaints,
                      st->nodes[n.id].taints_cap, t);
         }
@@ -516,8 +519,9 @@ bool store_node_add_taint(struct store *st, uint32_t node, const struct taint *t
     struct node *n = &st->nodes[node];
     if (node_has_taint(n, t->key, t->effect))
         return false;
+    const char *known = taint_key_known(t->key);
     struct node_taint nt = {
-        .taint = {.key = arena_strdup(st->arena, t->key),
+        .taint = {.key = known ? known : arena_strdup(st->arena, t->key),
                   .value = arena_strdup(st->arena, t->value ? t->value : ""),
                   .effect = t->effect},
         .added = *st->now,
@@ -533,7 +537,7 @@ bool store_node_remove_taint(struct store *st, uint32_t node, const char *key,
 {
     struct node *n = &st->nodes[node];
     for (uint32_t i = 0; i < n->ntaints; i++) {
-        if (n->taints[i].taint.effect != effect || strcmp(n->taints[i].taint.key, key) != 0)
+        if (n->taints[i].taint.effect != effect || !taint_key_eq(n->taints[i].taint.key, key))
             continue;
         const char *k = n->taints[i].taint.key;
         memmove(&n->taints[i], &n->taints[i + 1], (n->ntaints - i - 1) * sizeof *n->taints);

@@ -23,7 +23,6 @@
 /* attachdetach.c's CH_DETACH_FORCED reasons (change.b). */
 enum { FORCED_TIMEOUT = 1, FORCED_OUT_OF_SERVICE = 2 };
 
-static const char TAINT_OUT_OF_SERVICE[] = "node.kubernetes.io/out-of-service";
 
 struct narr_line {
     uint64_t seq;   /* the change that made it (0: the opening) */

@@ -153,6 +153,32 @@ static void taints_are_unique_by_key_and_effect(void **state)
     assert_int_equal(count(f, CH_NODE_UNTAINTED), 1);
 }
 
+/* A well-known taint key is found whatever string holds it: the store keeps the one
+ * well-known pointer (so that keys compare by address), and a copy, the constant or an
+ * unknown key all compare by value. */
+static void well_known_taint_keys_match_by_value_whatever_their_pointer(void **state)
+{
+    struct fx *f = *state;
+    char copy[] = "node.kubernetes.io/not-ready";
+    char other[] = "example.com/not-ready";
+    struct taint t = {copy, "", EFFECT_NO_EXECUTE};
+    assert_true(store_node_add_taint(f->st, 0, &t));
+    assert_ptr_equal(f->st->nodes[0].taints[0].taint.key, TAINT_NOT_READY);
+    assert_true(node_has_taint(&f->st->nodes[0], copy, EFFECT_NO_EXECUTE));
+    assert_true(node_has_taint(&f->st->nodes[0], TAINT_NOT_READY, EFFECT_NO_EXECUTE));
+    assert_false(node_has_taint(&f->st->nodes[0], TAINT_UNREACHABLE, EFFECT_NO_EXECUTE));
+    assert_true(taint_key_eq(copy, TAINT_NOT_READY));
+    assert_false(taint_key_eq(TAINT_NOT_READY, TAINT_UNREACHABLE));
+    assert_false(taint_key_eq(other, TAINT_NOT_READY));
+    assert_null(taint_key_known(other));
+    struct taint u = {other, "", EFFECT_NO_EXECUTE};
+    assert_true(store_node_add_taint(f->st, 0, &u));
+    assert_ptr_not_equal(f->st->nodes[0].taints[1].taint.key, other); /* the store's copy */
+    assert_true(store_node_remove_taint(f->st, 0, "example.com/not-ready", EFFECT_NO_EXECUTE));
+    assert_true(store_node_remove_taint(f->st, 0, copy, EFFECT_NO_EXECUTE));
+    assert_int_equal(f->st->nodes[0].ntaints, 0);
+}
+
 /* The Lease is renewed on a grid while the kubelet renews, and frozen when it stops. */
 static void the_lease_renew_time_follows_the_grid(void **state)
 {
@@ -331,6 +357,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_failed_pod_is_removed_with_grace_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(binding_counts_requests_on_the_node, setup, teardown),
         cmocka_unit_test_setup_teardown(taints_are_unique_by_key_and_effect, setup, teardown),
+        cmocka_unit_test_setup_teardown(well_known_taint_keys_match_by_value_whatever_their_pointer,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(the_lease_renew_time_follows_the_grid, setup, teardown),
         cmocka_unit_test_setup_teardown(claims_are_indexed_by_ordinal_and_volumes_named_per_claim,
                                         setup, teardown),
