@@ -203,20 +203,12 @@ static struct want *wants(struct adc_pv *v)
 
 static void want_push(struct attachdetach *a, uint32_t pv, struct adc_pv *v, struct want w)
 {
-    if (v->want_cap == 0)
-        v->want_cap = 1;
-    if (v->nwant == v->want_cap) {
-        uint32_t cap = 2 * v->want_cap;
-        struct want *many = xmalloc(cap * sizeof *many);
-        memcpy(many, wants(v), v->nwant * sizeof *many);
-        if (v->want_cap > 1)
-            free(v->want.many);
-        else
-            VEC_PUSH(a->heap_pvs, a->nheap_pvs, a->heap_pvs_cap, pv);
-        v->want.many = many;
-        v->want_cap = cap;
-    }
-    wants(v)[v->nwant++] = w;
+    bool spilled;
+    struct want *slot = small_vec_slot(&v->want, v->nwant, &v->want_cap, sizeof w, &spilled);
+    if (spilled)
+        VEC_PUSH(a->heap_pvs, a->nheap_pvs, a->heap_pvs_cap, pv);
+    *slot = w;
+    v->nwant++;
 }
 
 static struct attached *attached_all(struct adc_pv *v)
@@ -227,21 +219,12 @@ static struct attached *attached_all(struct adc_pv *v)
 static struct attached *attached_push(struct attachdetach *a, uint32_t pv, struct adc_pv *v,
                                       struct attached x)
 {
-    if (v->att_cap == 0)
-        v->att_cap = 1;
-    if (v->natt == v->att_cap) {
-        uint32_t cap = 2 * v->att_cap;
-        struct attached *many = xmalloc(cap * sizeof *many);
-        memcpy(many, attached_all(v), v->natt * sizeof *many);
-        if (v->att_cap > 1)
-            free(v->att.many);
-        else
-            VEC_PUSH(a->heap_pvs, a->nheap_pvs, a->heap_pvs_cap, pv);
-        v->att.many = many;
-        v->att_cap = cap;
-    }
-    struct attached *at = &attached_all(v)[v->natt++];
+    bool spilled;
+    struct attached *at = small_vec_slot(&v->att, v->natt, &v->att_cap, sizeof x, &spilled);
+    if (spilled)
+        VEC_PUSH(a->heap_pvs, a->nheap_pvs, a->heap_pvs_cap, pv);
     *at = x;
+    v->natt++;
     return at;
 }
 

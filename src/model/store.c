@@ -713,6 +713,18 @@ void store_sts_set_status(struct store *st, uint32_t sts, const struct sts_statu
 
 /* --- Pods --------------------------------------------------------------------------- */
 
+/* Room for record n of an array of cache-line records in the block *mem (util.h
+ * grow_lines); returns where the records now are. */
+static void *room_for_one(void **mem, void *items, uint32_t n, uint32_t *cap, size_t elem)
+{
+    if (n < *cap)
+        return items;
+    size_t c = *cap;
+    items = grow_lines(mem, items, &c, (size_t)n + 1, elem);
+    *cap = (uint32_t)c;
+    return items;
+}
+
 uint32_t store_pod_create(struct store *st, uint32_t sts, int32_t ordinal, uint32_t revision)
 {
     struct statefulset *s = &st->sets[sts];
@@ -736,12 +748,7 @@ uint32_t store_pod_create(struct store *st, uint32_t sts, int32_t ordinal, uint3
         .spec = revision != NONE_ID ? store_template(st, st->revisions[revision].template_id)
                                     : NULL,
     };
-    if (st->npods == st->pods_cap) {
-        size_t cap = st->pods_cap;
-        st->pods =
-            grow_lines(&st->pods_mem, st->pods, &cap, (size_t)st->npods + 1, sizeof *st->pods);
-        st->pods_cap = (uint32_t)cap;
-    }
+    st->pods = room_for_one(&st->pods_mem, st->pods, st->npods, &st->pods_cap, sizeof p);
     st->pods[st->npods++] = p;
     s->by_ordinal[ordinal] = p.id;
     notify(st, CH_POD_CREATED, KIND_POD, p.id, NONE_ID, sts, ordinal, NULL);
@@ -923,12 +930,7 @@ uint32_t store_pvc_create(struct store *st, uint32_t sts, uint32_t tmpl, int32_t
         .owner = OWNER_NONE,
         .owner_pod = NONE_ID,
     };
-    if (st->npvcs == st->pvcs_cap) {
-        size_t cap = st->pvcs_cap;
-        st->pvcs =
-            grow_lines(&st->pvcs_mem, st->pvcs, &cap, (size_t)st->npvcs + 1, sizeof *st->pvcs);
-        st->pvcs_cap = (uint32_t)cap;
-    }
+    st->pvcs = room_for_one(&st->pvcs_mem, st->pvcs, st->npvcs, &st->pvcs_cap, sizeof c);
     st->pvcs[st->npvcs++] = c;
     *slot = c.id;
     notify(st, CH_PVC_CREATED, KIND_PVC, c.id, NONE_ID, sts, ordinal, NULL);

@@ -180,20 +180,12 @@ static void note_heap(struct history *h, const struct identity *id)
 
 static void id_push_pod(struct history *h, struct identity *id, uint32_t pod)
 {
-    if (id->pods_cap == 0)
-        id->pods_cap = 1;
-    if (id->nincs == id->pods_cap) {
-        uint32_t cap = 2 * id->pods_cap;
-        uint32_t *many = xmalloc(cap * sizeof *many);
-        memcpy(many, id_pods(id), id->nincs * sizeof *many);
-        if (id->pods_cap > 1)
-            free(id->pods.many);
-        else
-            note_heap(h, id);
-        id->pods.many = many;
-        id->pods_cap = cap;
-    }
-    (id->pods_cap > 1 ? id->pods.many : &id->pods.one)[id->nincs++] = pod;
+    bool spilled;
+    uint32_t *slot = small_vec_slot(&id->pods, id->nincs, &id->pods_cap, sizeof pod, &spilled);
+    if (spilled)
+        note_heap(h, id);
+    *slot = pod;
+    id->nincs++;
 }
 
 /* Serving: one incarnation has live containers and the API shows it Ready. An incarnation

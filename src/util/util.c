@@ -69,6 +69,33 @@ void grow_array(void **items, size_t *cap, size_t need, size_t elem_size)
     *cap = ncap;
 }
 
+void *small_vec_items(void *u, uint32_t cap)
+{
+    if (cap <= 1)
+        return u;
+    void *heap;
+    memcpy(&heap, u, sizeof heap); /* the union's pointer member, whatever the element type */
+    return heap;
+}
+
+void *small_vec_slot(void *u, uint32_t n, uint32_t *cap, size_t elem, bool *spilled)
+{
+    *spilled = false;
+    if (*cap == 0)
+        *cap = 1;
+    if (n == *cap) {
+        void *many = xmalloc(2 * (size_t)*cap * elem);
+        memcpy(many, small_vec_items(u, *cap), n * elem);
+        if (*cap > 1)
+            free(small_vec_items(u, *cap));
+        else
+            *spilled = true;
+        memcpy(u, &many, sizeof many);
+        *cap *= 2;
+    }
+    return (char *)small_vec_items(u, *cap) + n * elem;
+}
+
 void *lines_in(void *block)
 {
     return (char *)block + (64 - (uintptr_t)block % 64) % 64;

@@ -21,6 +21,14 @@ char *xstrndup(const char *s, size_t n);
 /* Grow *items (of *cap elements of elem_size bytes) so that it holds at least need, by
  * doubling; an empty array starts at 8 elements, or fewer that fill one 64-byte line. */
 void grow_array(void **items, size_t *cap, size_t need, size_t elem_size);
+/* A vector that keeps one element inline and more on the heap, in a union of the element
+ * and a pointer: while *cap <= 1 the element is the union itself, past that the union holds
+ * the owned heap array (free it when *cap > 1). small_vec_slot makes room for element n of
+ * the n held and returns its place; *spilled says whether this call moved the elements to
+ * the heap for the first time (for owners that list which records own arrays). */
+void *small_vec_items(void *u, uint32_t cap);
+void *small_vec_slot(void *u, uint32_t n, uint32_t *cap, size_t elem, bool *spilled);
+
 /* Start loading the cache line at addr: a hint, with no effect on results, that never
  * faults (an address past an array is fine). */
 #ifdef __GNUC__
