@@ -37,22 +37,4 @@ void rng_fini(struct rng_set *r);
 /* Seed of replication k of a run seeded `seed` (k = 0 is `seed` itself). */
 uint64_t rng_replication_seed(uint64_t seed, uint64_t k);
 
-/* Whether gsl_rng_uniform_int(r, n) would return 0, drawing exactly what it draws: a
- * reservoir sample asks this once per tie, hundreds of times per pod in a large cluster,
- * and GSL's version pays two 64-bit divisions per call where one 32-bit one will do for a
- * 32-bit generator. n must be at least 1. */
-static inline int rng_one_in(const gsl_rng *r, unsigned long n)
-{
-    unsigned long offset = r->type->min, range = r->type->max - offset;
-    unsigned long scale = range <= UINT32_MAX && n <= UINT32_MAX
-                              ? (uint32_t)range / (uint32_t)n
-                              : range / n;
-    /* k = x / scale >= n  <=>  x >= n * scale (no overflow: n * scale <= range). */
-    unsigned long limit = n * scale, x;
-    do
-        x = r->type->get(r->state) - offset;
-    while (x >= limit);
-    return x < scale;
-}
-
 #endif

@@ -131,35 +131,6 @@ static void rng_replication_seeds_are_deterministic_and_distinct(void **state)
     assert_true(rng_replication_seed(42, 1) != rng_replication_seed(43, 1));
 }
 
-/* rng_one_in is the scheduler's tie-break: it must answer gsl_rng_uniform_int(r, n) == 0
- * and leave the stream where gsl_rng_uniform_int leaves it, or every trace would change.
- * Large n makes GSL's rejection loop redraw often (n = 3e9 on a 32-bit range); both
- * generators must agree then too, draw for draw. minstd's range starts at 1. */
-static void rng_one_in_draws_what_gsl_rng_uniform_int_draws(void **state)
-{
-    (void)state;
-    const gsl_rng_type *types[] = {gsl_rng_taus2, gsl_rng_mt19937, gsl_rng_minstd};
-    const unsigned long ns[] = {1, 2, 3, 7, 300, 1000003, 3000000000UL};
-    for (size_t t = 0; t < sizeof types / sizeof *types; t++) {
-        gsl_rng *a = gsl_rng_alloc(types[t]), *b = gsl_rng_alloc(types[t]);
-        gsl_rng_set(a, 99);
-        gsl_rng_set(b, 99);
-        unsigned long zeros = 0;
-        for (int i = 0; i < 20000; i++) {
-            unsigned long n = ns[i % (sizeof ns / sizeof *ns)];
-            if (n > gsl_rng_max(a) - gsl_rng_min(a))
-                continue;
-            int mine = rng_one_in(a, n);
-            assert_int_equal(mine, gsl_rng_uniform_int(b, n) == 0);
-            zeros += (unsigned long)mine;
-        }
-        assert_int_equal(gsl_rng_get(a), gsl_rng_get(b));
-        assert_true(zeros > 2857 + 1000); /* n = 1 always says yes, n = 2 about half */
-        gsl_rng_free(a);
-        gsl_rng_free(b);
-    }
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -170,7 +141,6 @@ int main(void)
         cmocka_unit_test(rng_draws_of_one_stream_do_not_shift_another),
         cmocka_unit_test(rng_replication_seed_zero_is_the_seed_itself),
         cmocka_unit_test(rng_replication_seeds_are_deterministic_and_distinct),
-        cmocka_unit_test(rng_one_in_draws_what_gsl_rng_uniform_int_draws),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -93,6 +93,37 @@ static void ties_between_equal_nodes_are_broken_uniformly(void **state)
     }
 }
 
+/* selectHost draws among the top-scoring nodes only. Five nodes in one zone: once the first
+ * pod of the set holds one of them, that node scores lower (PodTopologySpread, and
+ * LeastAllocated), so the second pod never goes there and is spread uniformly over the
+ * other four, wherever the lower node falls in the window. */
+static void ties_are_drawn_among_the_top_scoring_nodes_only(void **state)
+{
+    (void)state;
+    uint32_t wins[4] = {0};
+    for (uint64_t seed = 1; seed <= 400; seed++) {
+        struct cp_fx *f = cp_new();
+        f->scn.seed = seed;
+        for (int i = 0; i < 5; i++)
+            cp_add_node(f, (const char *[]){"n0", "n1", "n2", "n3", "n4"}[i], "zone-a");
+        cp_add_set(f, "web", 500, NULL);
+        cp_start(f);
+        uint32_t p0 = cp_create_pod(f, 0, 0);
+        cp_run_until(f, SEC(1));
+        uint32_t p1 = cp_create_pod(f, 0, 1);
+        cp_run_until(f, SEC(2));
+        const struct store *st = f->sim->store;
+        uint32_t n0 = st->pods[p0].node, n1 = st->pods[p1].node;
+        assert_true(n0 < 5 && n1 < 5);
+        assert_int_not_equal(n1, n0);
+        wins[n1 < n0 ? n1 : n1 - 1]++; /* rank among the four others */
+        cp_free(f);
+    }
+    for (int i = 0; i < 4; i++) {
+        assert_in_range(wins[i], 65, 135);
+    }
+}
+
 /* The zone constraint (maxSkew 5) puts the second pod in the other zone. */
 static void the_second_pod_of_a_set_goes_to_the_other_zone(void **state)
 {
@@ -439,6 +470,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pods_of_a_set_are_spread_over_the_nodes),
         cmocka_unit_test(ties_between_equal_nodes_are_broken_uniformly),
+        cmocka_unit_test(ties_are_drawn_among_the_top_scoring_nodes_only),
         cmocka_unit_test(the_second_pod_of_a_set_goes_to_the_other_zone),
         cmocka_unit_test(cordoned_and_untolerated_tainted_nodes_are_skipped),
         cmocka_unit_test(only_removing_the_untolerated_taint_requeues_the_pod),
