@@ -1,4 +1,5 @@
-/* Unit tests of the event queue: order, ties, cancellation, rebuild, clear. */
+/* Unit tests of the event queue: order, ties, cancellation, rebuild, clear, and the FIFO
+ * lanes that take events scheduled with a recurring delay. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -345,6 +346,360 @@ static void queue_agrees_with_a_reference_model_under_random_operations(void **s
     queue_free(q);
 }
 
+/* Move the queue's clock (the time of the last pop) to t: schedule an event at t and pop
+ * it, which must then be the earliest. */
+static void advance(struct queue *q, int64_t t)
+{
+    struct event ev;
+    uint64_t h = queue_schedule(q, t, 9, 9, 0, 0, 0);
+    assert_true(queue_pop(q, &ev));
+    assert_int_equal(ev.handle, h);
+    assert_int_equal(ev.time, t);
+}
+
+/* A simulation in miniature: each pop schedules follow-ups, mostly after one of a few
+ * constant delays (more of them than there are lanes) and otherwise after a random one,
+ * and cancels pending events, in lanes and in the heap alike. Times are multiples of 10,
+ * so records of different lanes and of the heap often tie. */
+static void queue_lanes_and_heap_agree_with_a_reference_model(void **state)
+{
+    (void)state;
+    enum { CAP = 1500, STEPS = 60000 };
+    static const int64_t delays[] = {10, 50, 500, 1000, 2000, 3000, 4000, 8000, 16000, 123000};
+    struct queue *q = queue_new();
+    struct model_ev *m = xmalloc(CAP * sizeof(*m));
+    size_t n = 0, most_in_lanes = 0, most_in_heap = 0;
+    uint64_t rs = 31337;
+    uint32_t next_a = 0;
+    int64_t now = 0;
+    struct event ev;
+
+    for (int i = 0; i < 200; i++) {
+        int64_t t = (int64_t)(next_rand(&rs) % 1000) * 10;
+        m[n] = (struct model_ev){t, queue_schedule(q, t, 0, 0, next_a, 0, 0), next_a};
+        next_a++;
+        n++;
+    }
+    for (int step = 0; step < STEPS && n > 0; step++) {
+        size_t i = model_min(m, n);
+        assert_int_equal(queue_peek_time(q), m[i].time);
+        if (step % 3 == 0) {
+            assert_true(queue_top(q, &ev));
+            queue_pop_top(q);
+        } else {
+            assert_true(queue_pop(q, &ev));
+        }
+        assert_int_equal(ev.time, m[i].time);
+        assert_int_equal(ev.handle, m[i].handle);
+        assert_int_equal(ev.a, m[i].a);
+        now = ev.time;
+        m[i] = m[--n];
+
+        int follow = (int)(next_rand(&rs) % 3); /* 0, 1 or 2: the population drifts */
+        if (n < 300)
+            follow = 2;
+        for (int k = 0; k < follow && n < CAP; k++) {
+            uint64_t dice = next_rand(&rs) % 100;
+            int64_t d = dice < 85 ? delays[dice % ARRAY_LEN(delays)]
+                                  : (int64_t)(next_rand(&rs) % 2000) * 10;
+            m[n] = (struct model_ev){now + d, queue_schedule(q, now + d, 0, 0, next_a, 0, 0),
+                                     next_a};
+            next_a++;
+            n++;
+        }
+        if (next_rand(&rs) % 100 < 20 && n > 0) {
+            size_t c = (size_t)(next_rand(&rs) % n);
+            assert_true(queue_cancel(q, m[c].handle));
+            assert_false(queue_pending(q, m[c].handle));
+            m[c] = m[--n];
+        }
+        assert_int_equal(queue_size(q), n);
+        size_t lanes = queue_lane_len(q);
+        if (lanes > most_in_lanes)
+            most_in_lanes = lanes;
+        if (queue_heap_len(q) - lanes > most_in_heap)
+            most_in_heap = queue_heap_len(q) - lanes;
+    }
+    /* Both kinds of record were there to be ordered against each other. */
+    assert_true(most_in_lanes > 100);
+    assert_true(most_in_heap > 100);
+    while (n > 0) {
+        size_t i = model_min(m, n);
+        assert_true(queue_pop(q, &ev));
+        assert_int_equal(ev.handle, m[i].handle);
+        m[i] = m[--n];
+    }
+    assert_false(queue_pop(q, &ev));
+    assert_int_equal(queue_heap_len(q), 0);
+    free(m);
+    queue_free(q);
+}
+
+/* Events for one instant, scheduled from different times, hence with different delays
+ * (a delay that recurs gets a lane, though its first event goes to the heap): they pop in
+ * the order they were scheduled, whichever lane or heap holds them. */
+static void queue_equal_times_across_lanes_and_heap_pop_in_schedule_order(void **state)
+{
+    (void)state;
+    struct queue *q = queue_new();
+    struct event ev;
+    enum { T = 100000 };
+    uint64_t first = 0, later = queue_schedule(q, T + 1, 0, 0, 0, 0, 0);
+
+    for (int64_t at = T - 9000; at < T; at += 1000) {
+        advance(q, at);
+        for (int k = 0; k < 4; k++) {
+            uint64_t h = queue_schedule(q, T, 0, 0, 0, 0, 0);
+            if (first == 0)
+                first = h;
+        }
+        /* A delay seen once only, which the heap takes. */
+        advance(q, at + 500);
+        queue_schedule(q, T, 0, 0, 0, 0, 0);
+    }
+    assert_true(queue_lane_len(q) >= 9);
+    assert_true(queue_heap_len(q) - queue_lane_len(q) >= 9);
+
+    uint64_t prev = 0;
+    size_t n = 0;
+    while (queue_peek_time(q) == T) {
+        assert_true(queue_pop(q, &ev));
+        assert_true(ev.handle > prev);
+        if (n == 0)
+            assert_int_equal(ev.handle, first);
+        prev = ev.handle;
+        n++;
+    }
+    assert_int_equal(n, 9 * 5);
+    assert_true(queue_pop(q, &ev));
+    assert_int_equal(ev.handle, later);
+    assert_false(queue_pop(q, &ev));
+    queue_free(q);
+}
+
+/* A lane only takes a record that does not sort before its last one. After an event in
+ * the past has run, the same delay gives an earlier time than the lane's tail: that record
+ * must go elsewhere and still pop first. */
+static void queue_record_before_its_lanes_tail_still_pops_in_order(void **state)
+{
+    (void)state;
+    struct queue *q = queue_new();
+    struct event ev;
+    advance(q, 1000);
+    uint64_t h[6];
+    for (int k = 0; k < 6; k++)
+        h[k] = queue_schedule(q, 1500, 0, 0, 0, 0, 0); /* delay 500 */
+    assert_true(queue_lane_len(q) >= 2);
+    uint64_t past = queue_schedule(q, 200, 0, 0, 0, 0, 0); /* before the last pop */
+    assert_true(queue_pop(q, &ev));
+    assert_int_equal(ev.handle, past);
+    uint64_t early = queue_schedule(q, 700, 0, 0, 0, 0, 0); /* delay 500 again */
+    assert_int_equal(queue_peek_time(q), 700);
+    assert_true(queue_pop(q, &ev));
+    assert_int_equal(ev.handle, early);
+    for (int k = 0; k < 6; k++) {
+        assert_true(queue_pop(q, &ev));
+        assert_int_equal(ev.time, 1500);
+        assert_int_equal(ev.handle, h[k]);
+    }
+    assert_false(queue_pop(q, &ev));
+    queue_free(q);
+}
+
+/* Before the first pop the delay is the time itself: repeated times fill lanes, and the
+ * lanes and the heap together still pop in (time, schedule order). */
+static void queue_schedules_before_any_pop_at_varied_times_pop_sorted(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    struct queue *q = queue_new();
+    struct pair *want = xmalloc(N * sizeof(*want));
+    uint64_t rs = 5;
+    for (uint32_t i = 0; i < N; i++) {
+        /* Runs of one time, then a jump back or forth. */
+        int64_t t = i % 7 == 0 ? (int64_t)(next_rand(&rs) % 40) * 25 : want[i - 1].time;
+        queue_schedule(q, t, 0, 0, i, 0, 0);
+        want[i].time = t;
+        want[i].seq = i;
+    }
+    assert_true(queue_lane_len(q) > 0);
+    qsort(want, N, sizeof(*want), pair_cmp);
+    struct event ev;
+    for (uint32_t i = 0; i < N; i++) {
+        assert_true(queue_pop(q, &ev));
+        assert_int_equal(ev.time, want[i].time);
+        assert_int_equal(ev.a, want[i].seq);
+    }
+    assert_false(queue_pop(q, &ev));
+    free(want);
+    queue_free(q);
+}
+
+/* Cancelling most of a lane's records compacts the lane (the records held shrink), keeps
+ * the survivors in order, and leaves the lane sorted for what comes next. */
+static void queue_rebuild_compacts_lanes_and_keeps_order(void **state)
+{
+    (void)state;
+    enum { STEPS = 200, PER = 50, N = STEPS * PER };
+    struct queue *q = queue_new();
+    uint64_t *h = xmalloc(N * sizeof(*h));
+    int64_t *t = xmalloc(N * sizeof(*t));
+    uint64_t rs = 77;
+    size_t n = 0;
+
+    for (int s = 1; s <= STEPS; s++) {
+        advance(q, 10 * s);
+        for (int k = 0; k < PER; k++, n++) {
+            /* Mostly the one delay; now and then a random one, for the heap. */
+            int64_t d = k % 10 == 9 ? 5000 + (int64_t)(next_rand(&rs) % 100000) : 100000;
+            t[n] = 10 * s + d;
+            h[n] = queue_schedule(q, t[n], 0, 0, (uint32_t)n, 0, 0);
+        }
+    }
+    assert_true(queue_lane_len(q) > N / 2);
+    assert_int_equal(queue_heap_len(q), N);
+    /* Stale records are dropped lazily until they are more than half of all records, the
+     * lanes' included (the heap alone holds fewer than that). */
+    for (size_t i = 0; i < N; i++)
+        if (i % 10 >= 1 && i % 10 <= 4)
+            assert_true(queue_cancel(q, h[i]));
+    assert_int_equal(queue_heap_len(q), N);
+    for (size_t i = 0; i < N; i++)
+        if (i % 10 > 4)
+            assert_true(queue_cancel(q, h[i]));
+    assert_int_equal(queue_size(q), N / 10);
+    assert_true(queue_heap_len(q) <= 2 * queue_size(q) + 1025);
+    assert_true(queue_lane_len(q) <= queue_heap_len(q));
+
+    /* After an event in the past, the lane's delay gives a time among its survivors: the
+     * compacted lane must still know its last record, and not take that one. */
+    advance(q, 1500);
+    uint64_t tail = queue_schedule(q, 1500 + 100000, 0, 0, UINT32_MAX, 0, 0);
+
+    struct event ev;
+    int64_t prev_t = INT64_MIN;
+    uint64_t prev_h = 0;
+    size_t seen = 0;
+    bool saw_tail = false;
+    while (queue_pop(q, &ev)) {
+        assert_true(ev.time > prev_t || (ev.time == prev_t && ev.handle > prev_h));
+        prev_t = ev.time;
+        prev_h = ev.handle;
+        if (ev.handle == tail) {
+            saw_tail = true;
+            continue;
+        }
+        assert_int_equal(ev.a % 10, 0);
+        assert_int_equal(ev.time, t[ev.a]);
+        assert_int_equal(ev.handle, h[ev.a]);
+        seen++;
+    }
+    assert_true(saw_tail);
+    assert_int_equal(seen, N / 10);
+    free(h);
+    free(t);
+    queue_free(q);
+}
+
+/* A burst fills a lane far beyond its usual length, then it runs with a few records for a
+ * long time: its ring grows, shrinks back and goes round many times, and every event still
+ * pops once, in order. */
+static void queue_lane_ring_grows_shrinks_and_keeps_order(void **state)
+{
+    (void)state;
+    enum { D = 200, BURST_STEPS = 100, PER = 50, STEPS = 5000 };
+    struct queue *q = queue_new();
+    struct event ev;
+    uint64_t scheduled = 0, popped = 0, sum_in = 0, sum_out = 0;
+    int64_t prev_t = INT64_MIN;
+    uint64_t prev_h = 0;
+    size_t most = 0;
+
+    for (int64_t now = 1; now <= STEPS; now++) {
+        advance(q, now);
+        int n = now <= BURST_STEPS ? PER : 1 + (int)(now % 3 == 0);
+        for (int k = 0; k < n; k++) {
+            queue_schedule(q, now + D, 0, 0, (uint32_t)scheduled, 0, 0);
+            sum_in += scheduled++;
+        }
+        if (queue_lane_len(q) > most)
+            most = queue_lane_len(q);
+        while (queue_peek_time(q) <= now + 1) {
+            assert_true(queue_pop(q, &ev));
+            assert_true(ev.time > prev_t || (ev.time == prev_t && ev.handle > prev_h));
+            prev_t = ev.time;
+            prev_h = ev.handle;
+            sum_out += ev.a;
+            popped++;
+        }
+    }
+    assert_true(most > BURST_STEPS * PER - 10);
+    while (queue_pop(q, &ev)) {
+        assert_true(ev.time > prev_t || (ev.time == prev_t && ev.handle > prev_h));
+        prev_t = ev.time;
+        prev_h = ev.handle;
+        sum_out += ev.a;
+        popped++;
+    }
+    assert_int_equal(popped, scheduled);
+    assert_int_equal(sum_out, sum_in);
+    queue_free(q);
+}
+
+/* queue_clear empties the lanes too; the queue then works as new. */
+static void queue_clear_empties_lanes_and_the_queue_is_reusable(void **state)
+{
+    (void)state;
+    struct queue *q = queue_new();
+    struct event ev;
+    for (int round = 0; round < 3; round++) {
+        for (int s = 1; s <= 50; s++) {
+            advance(q, 1000 * s);
+            for (int k = 0; k < 20; k++) {
+                uint64_t h = queue_schedule(q, 1000 * s + 50000 + k % 2, 0, 0, (uint32_t)k, 0, 0);
+                if (k % 5 == 0)
+                    assert_true(queue_cancel(q, h));
+            }
+        }
+        if (round == 2) {
+            /* Drain this time: every record comes out in order. */
+            int64_t prev_t = INT64_MIN;
+            uint64_t prev_h = 0;
+            size_t n = 0;
+            while (queue_pop(q, &ev)) {
+                assert_true(ev.time > prev_t || (ev.time == prev_t && ev.handle > prev_h));
+                assert_true(ev.a % 5 != 0);
+                prev_t = ev.time;
+                prev_h = ev.handle;
+                n++;
+            }
+            assert_int_equal(n, 50 * 16);
+            break;
+        }
+        assert_true(queue_lane_len(q) > 0);
+        queue_clear(q);
+        assert_int_equal(queue_size(q), 0);
+        assert_int_equal(queue_heap_len(q), 0);
+        assert_int_equal(queue_lane_len(q), 0);
+        assert_int_equal(queue_peek_time(q), INT64_MAX);
+        assert_false(queue_pop(q, &ev));
+        /* Earlier times than the lanes held before the clear. */
+        uint64_t a = queue_schedule(q, 7, 1, 2, 3, 4, 5);
+        uint64_t b = queue_schedule(q, 7, 1, 2, 6, 4, 5);
+        uint64_t c = queue_schedule(q, 3, 1, 2, 9, 4, 5);
+        assert_true(queue_pop(q, &ev));
+        assert_int_equal(ev.handle, c);
+        assert_true(queue_pop(q, &ev));
+        assert_int_equal(ev.handle, a);
+        assert_int_equal(ev.a, 3);
+        assert_true(queue_pop(q, &ev));
+        assert_int_equal(ev.handle, b);
+        assert_false(queue_pop(q, &ev));
+        queue_clear(q);
+    }
+    queue_free(q);
+}
+
 static void queue_size_counts_live_events_only(void **state)
 {
     (void)state;
@@ -409,6 +764,45 @@ static void queue_top_shows_the_next_event_until_pop_top_removes_it(void **state
     queue_free(q);
 }
 
+/* queue_pop_top after the queue changed (an event scheduled later than the shown one)
+ * still removes the earliest event, here a lane's, and nothing else. */
+static void queue_pop_top_after_a_schedule_removes_the_earliest_lane_event(void **state)
+{
+    (void)state;
+    struct queue *q = queue_new();
+    struct event ev;
+    advance(q, 100);
+    uint64_t heap_ev = queue_schedule(q, 5000, 0, 0, 0, 0, 0); /* a delay seen once */
+    /* The same delay until a lane takes it: the records before went to the heap. */
+    uint64_t h[8];
+    int n = 0;
+    do {
+        assert_true(n < 8);
+        h[n++] = queue_schedule(q, 300, 0, 0, 0, 0, 0);
+    } while (queue_lane_len(q) == 0);
+    h[n] = queue_schedule(q, 300, 0, 0, 0, 0, 0);
+    for (int k = 0; k < n - 1; k++) {
+        assert_true(queue_pop(q, &ev));
+        assert_int_equal(ev.handle, h[k]);
+    }
+    assert_true(queue_top(q, &ev));
+    assert_int_equal(ev.handle, h[n - 1]);
+    uint64_t later = queue_schedule(q, 4000, 0, 0, 0, 0, 0);
+    queue_pop_top(q);
+    assert_false(queue_pending(q, h[n - 1]));
+    assert_true(queue_pending(q, heap_ev));
+    assert_true(queue_pending(q, h[n]));
+    assert_true(queue_pending(q, later));
+    assert_int_equal(queue_size(q), 3);
+    assert_true(queue_pop(q, &ev));
+    assert_int_equal(ev.handle, h[n]);
+    assert_true(queue_pop(q, &ev));
+    assert_int_equal(ev.handle, later);
+    assert_true(queue_pop(q, &ev));
+    assert_int_equal(ev.handle, heap_ev);
+    queue_free(q);
+}
+
 static void queue_clear_forgets_events_and_restarts_handles(void **state)
 {
     (void)state;
@@ -455,9 +849,17 @@ int main(void)
         cmocka_unit_test(queue_pending_rejects_no_event_and_unknown_handles),
         cmocka_unit_test(queue_heavy_cancel_rebuilds_the_heap_and_keeps_order),
         cmocka_unit_test(queue_agrees_with_a_reference_model_under_random_operations),
+        cmocka_unit_test(queue_lanes_and_heap_agree_with_a_reference_model),
+        cmocka_unit_test(queue_equal_times_across_lanes_and_heap_pop_in_schedule_order),
+        cmocka_unit_test(queue_record_before_its_lanes_tail_still_pops_in_order),
+        cmocka_unit_test(queue_schedules_before_any_pop_at_varied_times_pop_sorted),
+        cmocka_unit_test(queue_rebuild_compacts_lanes_and_keeps_order),
+        cmocka_unit_test(queue_lane_ring_grows_shrinks_and_keeps_order),
+        cmocka_unit_test(queue_clear_empties_lanes_and_the_queue_is_reusable),
         cmocka_unit_test(queue_size_counts_live_events_only),
         cmocka_unit_test(queue_peek_time_skips_cancelled_events),
         cmocka_unit_test(queue_top_shows_the_next_event_until_pop_top_removes_it),
+        cmocka_unit_test(queue_pop_top_after_a_schedule_removes_the_earliest_lane_event),
         cmocka_unit_test(queue_clear_forgets_events_and_restarts_handles),
         cmocka_unit_test(queue_free_accepts_null),
     };
