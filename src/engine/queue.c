@@ -46,6 +46,11 @@
 #define NCANDS 16          /* lane-less delays counted at once, by hash */
 #define DECAY_PERIOD 65536 /* schedules between halvings of the lanes' use counts */
 #define LANE_MIN_CAP 64
+/* A small queue is the heap alone: with a few dozen pending events (a node-loss run) a
+ * sift is short, and lanes cost more than they save (11% more instructions per event in
+ * bench-replications when every queue had lanes). Lanes start once QUEUE_LANES_FROM
+ * events are pending and stay in use while they hold any: the 77-pod 1x bench-scale
+ * cluster gets there and runs 8% faster than with 256. */
 
 /* A record, in the heap or a lane. `key` is the event's handle, so (time, key) orders by
  * time and then by insertion sequence, and a record is stale when its key no longer matches
@@ -109,6 +114,7 @@ struct queue {
     uint32_t lane_mask; /* bit l set while lane l holds records */
     uint32_t bound;     /* bit l set once lane l took a delay */
     uint64_t next_seq;
+    size_t lanes_from;  /* pending events from which lanes are used (QUEUE_LANES_FROM) */
     uint64_t now;       /* time key of the last popped event: delays count from it */
     unsigned top;       /* where queue_top found its event, or TOP_NONE */
     /* A tournament over the lanes' first records: tree[NLANES + l] is lane l's first record
@@ -362,15 +368,26 @@ static inline void lane_drop_head(struct queue *q, unsigned l)
 
 /* The least record into *r, and where it is: a lane, TOP_HEAP, or TOP_NONE when there is
  * none (*r is then SENTINEL). */
+/* A record read as two 8-byte loads. The heap and the tournament write records as two
+ * 8-byte stores, and a 16-byte load of a record just written cannot take its value from
+ * them: it waits for the stores to reach the cache (measured: queue_top's time doubled in
+ * bench-replications). The empty asm keeps the compiler from merging the two loads. */
+static inline struct rec rec_load(const struct rec *p)
+{
+    uint64_t key = p->key, time = p->time;
+    __asm__("" : "+r"(key));
+    return (struct rec){.key = key, .time = time};
+}
+
 static inline unsigned least(const struct queue *q, struct rec *r)
 {
     /* The heap alone, as before lanes: 25 fewer instructions per event in the hold model,
      * none more in bench-scale. */
     if (q->lane_mask == 0) {
-        *r = q->heap[HEAP0];
+        *r = rec_load(&q->heap[HEAP0]);
         return q->len > 0 ? TOP_HEAP : TOP_NONE;
     }
-    struct rec lane = q->tree[1], root = q->heap[HEAP0];
+    struct rec lane = rec_load(&q->tree[1]), root = rec_load(&q->heap[HEAP0]);
     bool in_lane = rec_less(lane, root);
     *r = in_lane ? lane : root;
     return in_lane ? q->from[1] : TOP_HEAP;
@@ -478,6 +495,7 @@ struct queue *queue_new(void)
     struct queue *q = xcalloc(1, sizeof(*q));
     q->free_head = NO_SLOT;
     q->next_seq = 1;
+    q->lanes_from = QUEUE_LANES_FROM;
     grow_heap(q);
     reset(q);
     return q;
@@ -554,6 +572,21 @@ static inline unsigned pick_lane(struct queue *q, uint64_t t)
     return claim_lane(q, d);
 }
 
+/* Append r to its delay's lane; false if it belongs in the heap. Out of line, as is
+ * pop_lane: inlined, the lane code made every schedule and pop of a small queue save and
+ * restore more registers. */
+__attribute__((noinline)) static bool schedule_in_lane(struct queue *q, struct rec r)
+{
+    if ((q->next_seq & (DECAY_PERIOD - 1)) == 0)
+        for (unsigned l = 0; l < NLANES; l++)
+            q->lanes[l].uses >>= 1;
+    unsigned l = pick_lane(q, r.time);
+    if (l == NLANES)
+        return false;
+    lane_push(q, l, r);
+    return true;
+}
+
 uint64_t queue_schedule(struct queue *q, int64_t time, uint16_t module, uint16_t kind,
                         uint32_t a, uint32_t b, uint32_t c)
 {
@@ -570,16 +603,9 @@ uint64_t queue_schedule(struct queue *q, int64_t time, uint16_t module, uint16_t
     sl->c = c;
     q->live++;
     q->top = TOP_NONE;
-    if ((q->next_seq & (DECAY_PERIOD - 1)) == 0)
-        for (unsigned l = 0; l < NLANES; l++)
-            q->lanes[l].uses >>= 1;
-
     struct rec r = {.key = handle, .time = time_key(time)};
-    unsigned l = pick_lane(q, r.time);
-    if (l < NLANES) {
-        lane_push(q, l, r);
+    if ((q->live >= q->lanes_from || q->lane_mask != 0) && schedule_in_lane(q, r))
         return handle;
-    }
     if (HEAP0 + q->len + 1 > q->cap)
         grow_heap(q);
     sift_up(q->heap, HEAP0 + q->len, r);
@@ -624,6 +650,16 @@ bool queue_top(struct queue *q, struct event *out)
     return true;
 }
 
+__attribute__((noinline)) static void pop_lane(struct queue *q, unsigned l)
+{
+    struct rec r = q->tree[NLANES + l];
+    free_slot(q, key_slot(r.key));
+    q->now = r.time;
+    lane_drop_head(q, l);
+    if (q->lane_mask >> l & 1)
+        PREFETCH(&q->pool[key_slot(q->tree[NLANES + l].key)]);
+}
+
 void queue_pop_top(struct queue *q)
 {
     unsigned src = q->top;
@@ -649,12 +685,7 @@ void queue_pop_top(struct queue *q)
         for (size_t i = HEAP0; i < HEAP0 + 5 && i < HEAP0 + q->len; i++)
             PREFETCH(&q->pool[key_slot(q->heap[i].key)]);
     } else {
-        struct rec r = q->tree[NLANES + src];
-        free_slot(q, key_slot(r.key));
-        q->now = r.time;
-        lane_drop_head(q, src);
-        if (q->lane_mask >> src & 1)
-            PREFETCH(&q->pool[key_slot(q->tree[NLANES + src].key)]);
+        pop_lane(q, src);
     }
 }
 
@@ -680,6 +711,11 @@ size_t queue_size(const struct queue *q)
 size_t queue_heap_len(const struct queue *q)
 {
     return q->len + lane_records(q);
+}
+
+void queue_set_lanes_from(struct queue *q, size_t n)
+{
+    q->lanes_from = n;
 }
 
 size_t queue_lane_len(const struct queue *q)

@@ -60,5 +60,9 @@ size_t queue_size(const struct queue *q);
 size_t queue_heap_len(const struct queue *q);
 /* How many of those are in lanes (for tests: it shows that the lanes are used). */
 size_t queue_lane_len(const struct queue *q);
+/* Lanes are used once this many events are pending (and while they hold any); below, the
+ * heap alone is cheaper. queue_set_lanes_from changes it for one queue (for tests). */
+#define QUEUE_LANES_FROM 64
+void queue_set_lanes_from(struct queue *q, size_t n);
 
 #endif

@@ -367,6 +367,7 @@ static void queue_lanes_and_heap_agree_with_a_reference_model(void **state)
     enum { CAP = 1500, STEPS = 60000 };
     static const int64_t delays[] = {10, 50, 500, 1000, 2000, 3000, 4000, 8000, 16000, 123000};
     struct queue *q = queue_new();
+    queue_set_lanes_from(q, 0); /* lanes from the first event, however few */
     struct model_ev *m = xmalloc(CAP * sizeof(*m));
     size_t n = 0, most_in_lanes = 0, most_in_heap = 0;
     uint64_t rs = 31337;
@@ -442,6 +443,7 @@ static void queue_equal_times_across_lanes_and_heap_pop_in_schedule_order(void *
 {
     (void)state;
     struct queue *q = queue_new();
+    queue_set_lanes_from(q, 0); /* lanes from the first event, however few */
     struct event ev;
     enum { T = 100000 };
     uint64_t first = 0, later = queue_schedule(q, T + 1, 0, 0, 0, 0, 0);
@@ -484,6 +486,7 @@ static void queue_record_before_its_lanes_tail_still_pops_in_order(void **state)
 {
     (void)state;
     struct queue *q = queue_new();
+    queue_set_lanes_from(q, 0); /* lanes from the first event, however few */
     struct event ev;
     advance(q, 1000);
     uint64_t h[6];
@@ -513,6 +516,7 @@ static void queue_schedules_before_any_pop_at_varied_times_pop_sorted(void **sta
     (void)state;
     enum { N = 5000 };
     struct queue *q = queue_new();
+    queue_set_lanes_from(q, 0); /* lanes from the first event, however few */
     struct pair *want = xmalloc(N * sizeof(*want));
     uint64_t rs = 5;
     for (uint32_t i = 0; i < N; i++) {
@@ -542,6 +546,7 @@ static void queue_rebuild_compacts_lanes_and_keeps_order(void **state)
     (void)state;
     enum { STEPS = 200, PER = 50, N = STEPS * PER };
     struct queue *q = queue_new();
+    queue_set_lanes_from(q, 0); /* lanes from the first event, however few */
     uint64_t *h = xmalloc(N * sizeof(*h));
     int64_t *t = xmalloc(N * sizeof(*t));
     uint64_t rs = 77;
@@ -609,6 +614,7 @@ static void queue_lane_ring_grows_shrinks_and_keeps_order(void **state)
     (void)state;
     enum { D = 200, BURST_STEPS = 100, PER = 50, STEPS = 5000 };
     struct queue *q = queue_new();
+    queue_set_lanes_from(q, 0); /* lanes from the first event, however few */
     struct event ev;
     uint64_t scheduled = 0, popped = 0, sum_in = 0, sum_out = 0;
     int64_t prev_t = INT64_MIN;
@@ -651,6 +657,7 @@ static void queue_clear_empties_lanes_and_the_queue_is_reusable(void **state)
 {
     (void)state;
     struct queue *q = queue_new();
+    queue_set_lanes_from(q, 0); /* lanes from the first event, however few */
     struct event ev;
     for (int round = 0; round < 3; round++) {
         for (int s = 1; s <= 50; s++) {
@@ -697,6 +704,29 @@ static void queue_clear_empties_lanes_and_the_queue_is_reusable(void **state)
         assert_false(queue_pop(q, &ev));
         queue_clear(q);
     }
+    queue_free(q);
+}
+
+/* Below QUEUE_LANES_FROM pending events the heap alone holds them, even for a delay that
+ * recurs (a lane would cost more than the sift it saves); past it, that delay gets a lane,
+ * and the order is the same either way. */
+static void queue_small_queues_keep_to_the_heap(void **state)
+{
+    (void)state;
+    struct queue *q = queue_new();
+    struct event ev;
+    uint64_t h[2 * QUEUE_LANES_FROM];
+    for (int i = 0; i < QUEUE_LANES_FROM - 1; i++)
+        h[i] = queue_schedule(q, 1000, 0, 0, 0, 0, 0);
+    assert_int_equal(queue_lane_len(q), 0);
+    for (int i = QUEUE_LANES_FROM - 1; i < 2 * QUEUE_LANES_FROM; i++)
+        h[i] = queue_schedule(q, 1000, 0, 0, 0, 0, 0);
+    assert_true(queue_lane_len(q) > 0);
+    for (int i = 0; i < 2 * QUEUE_LANES_FROM; i++) {
+        assert_true(queue_pop(q, &ev));
+        assert_int_equal(ev.handle, h[i]);
+    }
+    assert_false(queue_pop(q, &ev));
     queue_free(q);
 }
 
@@ -770,6 +800,7 @@ static void queue_pop_top_after_a_schedule_removes_the_earliest_lane_event(void 
 {
     (void)state;
     struct queue *q = queue_new();
+    queue_set_lanes_from(q, 0); /* lanes from the first event, however few */
     struct event ev;
     advance(q, 100);
     uint64_t heap_ev = queue_schedule(q, 5000, 0, 0, 0, 0, 0); /* a delay seen once */
@@ -856,6 +887,7 @@ int main(void)
         cmocka_unit_test(queue_rebuild_compacts_lanes_and_keeps_order),
         cmocka_unit_test(queue_lane_ring_grows_shrinks_and_keeps_order),
         cmocka_unit_test(queue_clear_empties_lanes_and_the_queue_is_reusable),
+        cmocka_unit_test(queue_small_queues_keep_to_the_heap),
         cmocka_unit_test(queue_size_counts_live_events_only),
         cmocka_unit_test(queue_peek_time_skips_cancelled_events),
         cmocka_unit_test(queue_top_shows_the_next_event_until_pop_top_removes_it),
