@@ -375,7 +375,9 @@ static inline void lane_drop_head(struct queue *q, unsigned l)
 static inline struct rec rec_load(const struct rec *p)
 {
     uint64_t key = p->key, time = p->time;
+#ifdef __GNUC__
     __asm__("" : "+r"(key));
+#endif
     return (struct rec){.key = key, .time = time};
 }
 
