@@ -623,7 +623,10 @@ static void queue_lane_ring_grows_shrinks_and_keeps_order(void **state)
 
     for (int64_t now = 1; now <= STEPS; now++) {
         advance(q, now);
-        int n = now <= BURST_STEPS ? PER : 1 + (int)(now % 3 == 0);
+        /* Two bursts: the second grows a ring that shrank after the first, whose first
+         * record may then sit anywhere in the old, larger ring. */
+        bool burst = now <= BURST_STEPS || (now > STEPS / 2 && now <= STEPS / 2 + BURST_STEPS);
+        int n = burst ? PER : 1 + (int)(now % 3 == 0);
         for (int k = 0; k < n; k++) {
             queue_schedule(q, now + D, 0, 0, (uint32_t)scheduled, 0, 0);
             sum_in += scheduled++;
@@ -653,6 +656,44 @@ static void queue_lane_ring_grows_shrinks_and_keeps_order(void **state)
 }
 
 /* queue_clear empties the lanes too; the queue then works as new. */
+/* A ring that halves on a pop keeps its first record where the smaller ring expects it,
+ * so that filling it again at once (no pop in between) grows it without losing or
+ * reordering records: 1,024 records of one delay, popped down to an eighth, then 400
+ * more of the same delay before the next pop. */
+static void queue_lane_ring_regrows_right_after_it_shrank(void **state)
+{
+    (void)state;
+    enum { N = 1024, D = 50, MORE = 400 };
+    struct queue *q = queue_new();
+    queue_set_lanes_from(q, 0);
+    struct event ev;
+    advance(q, 100);
+    for (int i = 0; i < N; i++)
+        queue_schedule(q, 100 + D, 0, 0, 0, 0, 0);
+    assert_true(queue_lane_len(q) > N - 8);
+    uint64_t prev = 0;
+    size_t popped = 0;
+    while (queue_lane_len(q) > N / 8) {
+        assert_true(queue_pop(q, &ev));
+        assert_true(ev.handle > prev);
+        prev = ev.handle;
+        popped++;
+    }
+    size_t lane_before = queue_lane_len(q);
+    for (int i = 0; i < MORE; i++)
+        queue_schedule(q, 100 + 2 * D, 0, 0, 0, 0, 0);
+    assert_int_equal(queue_lane_len(q), lane_before + MORE);
+    int64_t prev_t = 100 + D;
+    while (queue_pop(q, &ev)) {
+        assert_true(ev.time > prev_t || (ev.time == prev_t && ev.handle > prev));
+        prev_t = ev.time;
+        prev = ev.handle;
+        popped++;
+    }
+    assert_int_equal(popped, N + MORE);
+    queue_free(q);
+}
+
 static void queue_clear_empties_lanes_and_the_queue_is_reusable(void **state)
 {
     (void)state;
@@ -886,6 +927,7 @@ int main(void)
         cmocka_unit_test(queue_schedules_before_any_pop_at_varied_times_pop_sorted),
         cmocka_unit_test(queue_rebuild_compacts_lanes_and_keeps_order),
         cmocka_unit_test(queue_lane_ring_grows_shrinks_and_keeps_order),
+        cmocka_unit_test(queue_lane_ring_regrows_right_after_it_shrank),
         cmocka_unit_test(queue_clear_empties_lanes_and_the_queue_is_reusable),
         cmocka_unit_test(queue_small_queues_keep_to_the_heap),
         cmocka_unit_test(queue_size_counts_live_events_only),
