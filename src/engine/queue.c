@@ -112,6 +112,7 @@ struct queue {
     uint32_t pool_cap;
     uint32_t free_head;
     uint32_t lane_mask; /* bit l set while lane l holds records */
+    size_t lane_recs;   /* records in all lanes, stale ones included */
     uint32_t bound;     /* bit l set once lane l took a delay */
     uint64_t next_seq;
     size_t lanes_from;  /* pending events from which lanes are used (QUEUE_LANES_FROM) */
@@ -343,6 +344,7 @@ static inline void lane_push(struct queue *q, unsigned l, struct rec r)
     ln->buf[(ln->head + ln->len) & (ln->cap - 1)] = r;
     ln->tail = r.time;
     ln->uses++;
+    q->lane_recs++;
     if (ln->len++ == 0) {
         q->tree[NLANES + l] = r;
         q->lane_mask |= UINT32_C(1) << l;
@@ -354,6 +356,7 @@ static inline void lane_drop_head(struct queue *q, unsigned l)
 {
     struct lane *ln = &q->lanes[l];
     ln->head = (ln->head + 1) & (ln->cap - 1);
+    q->lane_recs--;
     if (--ln->len > 0) {
         q->tree[NLANES + l] = ln->buf[ln->head];
     } else {
@@ -422,14 +425,6 @@ static inline unsigned settle(struct queue *q, struct rec *r)
     return drop_stale(q, r, src);
 }
 
-static size_t lane_records(const struct queue *q)
-{
-    size_t n = 0;
-    for (unsigned l = 0; l < NLANES; l++)
-        n += q->lanes[l].len;
-    return n;
-}
-
 /* Keep the live records: lanes compacted in place (still sorted), the heap heapified
  * bottom-up (Floyd), O(n). */
 static void rebuild(struct queue *q)
@@ -442,6 +437,7 @@ static void rebuild(struct queue *q)
             if (rec_is_live(q, r))
                 ln->buf[(ln->head + kept++) & mask] = r;
         }
+        q->lane_recs -= ln->len - kept;
         ln->len = kept;
         if (kept > 0) {
             q->tree[NLANES + l] = ln->buf[ln->head];
@@ -474,6 +470,7 @@ static void reset(struct queue *q)
     q->len = 0;
     q->heap[HEAP0] = SENTINEL;
     q->lane_mask = 0;
+    q->lane_recs = 0;
     q->bound = 0;
     q->now = time_key(0);
     q->top = TOP_NONE;
@@ -629,7 +626,7 @@ bool queue_cancel(struct queue *q, uint64_t handle)
     q->live--;
     q->stale++;
     q->top = TOP_NONE;
-    if (q->stale > REBUILD_MIN && q->stale > (q->len + lane_records(q)) / 2)
+    if (q->stale > REBUILD_MIN && q->stale > (q->len + q->lane_recs) / 2)
         rebuild(q);
     return true;
 }
@@ -712,7 +709,7 @@ size_t queue_size(const struct queue *q)
 
 size_t queue_heap_len(const struct queue *q)
 {
-    return q->len + lane_records(q);
+    return q->len + q->lane_recs;
 }
 
 void queue_set_lanes_from(struct queue *q, size_t n)
@@ -722,5 +719,5 @@ void queue_set_lanes_from(struct queue *q, size_t n)
 
 size_t queue_lane_len(const struct queue *q)
 {
-    return lane_records(q);
+    return q->lane_recs;
 }

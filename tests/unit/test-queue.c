@@ -31,6 +31,28 @@ static uint64_t next_rand(uint64_t *state)
     return mix64(*state);
 }
 
+/* A queue that uses lanes from its first event, however few are pending. */
+static struct queue *lanes_queue(void)
+{
+    struct queue *q = queue_new();
+    queue_set_lanes_from(q, 0);
+    return q;
+}
+
+/* The last event popped, to check that each next one comes after it in (time, sequence). */
+struct popped {
+    int64_t time;
+    uint64_t handle;
+};
+#define POPPED_NONE ((struct popped){INT64_MIN, 0})
+
+static void assert_pops_after(struct popped *last, const struct event *ev)
+{
+    assert_true(ev->time > last->time || (ev->time == last->time && ev->handle > last->handle));
+    last->time = ev->time;
+    last->handle = ev->handle;
+}
+
 static void queue_pops_equal_times_in_schedule_order(void **state)
 {
     (void)state;
@@ -258,15 +280,12 @@ static void queue_heavy_cancel_rebuilds_the_heap_and_keeps_order(void **state)
     assert_true(queue_heap_len(q) <= 2 * queue_size(q) + 1025);
 
     struct event ev;
-    int64_t prev_t = INT64_MIN;
-    uint64_t prev_h = 0;
+    struct popped last = POPPED_NONE;
     size_t n = 0;
     while (queue_pop(q, &ev)) {
         assert_int_equal(ev.a % 10, 0);
         assert_int_equal(ev.time, t[ev.a]);
-        assert_true(ev.time > prev_t || (ev.time == prev_t && ev.handle > prev_h));
-        prev_t = ev.time;
-        prev_h = ev.handle;
+        assert_pops_after(&last, &ev);
         n++;
     }
     assert_int_equal(n, N / 10);
@@ -366,8 +385,7 @@ static void queue_lanes_and_heap_agree_with_a_reference_model(void **state)
     (void)state;
     enum { CAP = 1500, STEPS = 60000 };
     static const int64_t delays[] = {10, 50, 500, 1000, 2000, 3000, 4000, 8000, 16000, 123000};
-    struct queue *q = queue_new();
-    queue_set_lanes_from(q, 0); /* lanes from the first event, however few */
+    struct queue *q = lanes_queue();
     struct model_ev *m = xmalloc(CAP * sizeof(*m));
     size_t n = 0, most_in_lanes = 0, most_in_heap = 0;
     uint64_t rs = 31337;
@@ -442,8 +460,7 @@ static void queue_lanes_and_heap_agree_with_a_reference_model(void **state)
 static void queue_equal_times_across_lanes_and_heap_pop_in_schedule_order(void **state)
 {
     (void)state;
-    struct queue *q = queue_new();
-    queue_set_lanes_from(q, 0); /* lanes from the first event, however few */
+    struct queue *q = lanes_queue();
     struct event ev;
     enum { T = 100000 };
     uint64_t first = 0, later = queue_schedule(q, T + 1, 0, 0, 0, 0, 0);
@@ -485,8 +502,7 @@ static void queue_equal_times_across_lanes_and_heap_pop_in_schedule_order(void *
 static void queue_record_before_its_lanes_tail_still_pops_in_order(void **state)
 {
     (void)state;
-    struct queue *q = queue_new();
-    queue_set_lanes_from(q, 0); /* lanes from the first event, however few */
+    struct queue *q = lanes_queue();
     struct event ev;
     advance(q, 1000);
     uint64_t h[6];
@@ -515,8 +531,7 @@ static void queue_schedules_before_any_pop_at_varied_times_pop_sorted(void **sta
 {
     (void)state;
     enum { N = 5000 };
-    struct queue *q = queue_new();
-    queue_set_lanes_from(q, 0); /* lanes from the first event, however few */
+    struct queue *q = lanes_queue();
     struct pair *want = xmalloc(N * sizeof(*want));
     uint64_t rs = 5;
     for (uint32_t i = 0; i < N; i++) {
@@ -545,8 +560,7 @@ static void queue_rebuild_compacts_lanes_and_keeps_order(void **state)
 {
     (void)state;
     enum { STEPS = 200, PER = 50, N = STEPS * PER };
-    struct queue *q = queue_new();
-    queue_set_lanes_from(q, 0); /* lanes from the first event, however few */
+    struct queue *q = lanes_queue();
     uint64_t *h = xmalloc(N * sizeof(*h));
     int64_t *t = xmalloc(N * sizeof(*t));
     uint64_t rs = 77;
@@ -582,14 +596,11 @@ static void queue_rebuild_compacts_lanes_and_keeps_order(void **state)
     uint64_t tail = queue_schedule(q, 1500 + 100000, 0, 0, UINT32_MAX, 0, 0);
 
     struct event ev;
-    int64_t prev_t = INT64_MIN;
-    uint64_t prev_h = 0;
+    struct popped last = POPPED_NONE;
     size_t seen = 0;
     bool saw_tail = false;
     while (queue_pop(q, &ev)) {
-        assert_true(ev.time > prev_t || (ev.time == prev_t && ev.handle > prev_h));
-        prev_t = ev.time;
-        prev_h = ev.handle;
+        assert_pops_after(&last, &ev);
         if (ev.handle == tail) {
             saw_tail = true;
             continue;
@@ -613,12 +624,10 @@ static void queue_lane_ring_grows_shrinks_and_keeps_order(void **state)
 {
     (void)state;
     enum { D = 200, BURST_STEPS = 100, PER = 50, STEPS = 5000 };
-    struct queue *q = queue_new();
-    queue_set_lanes_from(q, 0); /* lanes from the first event, however few */
+    struct queue *q = lanes_queue();
     struct event ev;
     uint64_t scheduled = 0, popped = 0, sum_in = 0, sum_out = 0;
-    int64_t prev_t = INT64_MIN;
-    uint64_t prev_h = 0;
+    struct popped last = POPPED_NONE;
     size_t most = 0;
 
     for (int64_t now = 1; now <= STEPS; now++) {
@@ -635,18 +644,14 @@ static void queue_lane_ring_grows_shrinks_and_keeps_order(void **state)
             most = queue_lane_len(q);
         while (queue_peek_time(q) <= now + 1) {
             assert_true(queue_pop(q, &ev));
-            assert_true(ev.time > prev_t || (ev.time == prev_t && ev.handle > prev_h));
-            prev_t = ev.time;
-            prev_h = ev.handle;
+            assert_pops_after(&last, &ev);
             sum_out += ev.a;
             popped++;
         }
     }
     assert_true(most > BURST_STEPS * PER - 10);
     while (queue_pop(q, &ev)) {
-        assert_true(ev.time > prev_t || (ev.time == prev_t && ev.handle > prev_h));
-        prev_t = ev.time;
-        prev_h = ev.handle;
+        assert_pops_after(&last, &ev);
         sum_out += ev.a;
         popped++;
     }
@@ -664,30 +669,26 @@ static void queue_lane_ring_regrows_right_after_it_shrank(void **state)
 {
     (void)state;
     enum { N = 1024, D = 50, MORE = 400 };
-    struct queue *q = queue_new();
-    queue_set_lanes_from(q, 0);
+    struct queue *q = lanes_queue();
     struct event ev;
     advance(q, 100);
     for (int i = 0; i < N; i++)
         queue_schedule(q, 100 + D, 0, 0, 0, 0, 0);
     assert_true(queue_lane_len(q) > N - 8);
-    uint64_t prev = 0;
+    struct popped last = POPPED_NONE;
     size_t popped = 0;
     while (queue_lane_len(q) > N / 8) {
         assert_true(queue_pop(q, &ev));
-        assert_true(ev.handle > prev);
-        prev = ev.handle;
+        assert_int_equal(ev.time, 100 + D);
+        assert_pops_after(&last, &ev);
         popped++;
     }
     size_t lane_before = queue_lane_len(q);
     for (int i = 0; i < MORE; i++)
         queue_schedule(q, 100 + 2 * D, 0, 0, 0, 0, 0);
     assert_int_equal(queue_lane_len(q), lane_before + MORE);
-    int64_t prev_t = 100 + D;
     while (queue_pop(q, &ev)) {
-        assert_true(ev.time > prev_t || (ev.time == prev_t && ev.handle > prev));
-        prev_t = ev.time;
-        prev = ev.handle;
+        assert_pops_after(&last, &ev);
         popped++;
     }
     assert_int_equal(popped, N + MORE);
@@ -697,8 +698,7 @@ static void queue_lane_ring_regrows_right_after_it_shrank(void **state)
 static void queue_clear_empties_lanes_and_the_queue_is_reusable(void **state)
 {
     (void)state;
-    struct queue *q = queue_new();
-    queue_set_lanes_from(q, 0); /* lanes from the first event, however few */
+    struct queue *q = lanes_queue();
     struct event ev;
     for (int round = 0; round < 3; round++) {
         for (int s = 1; s <= 50; s++) {
@@ -711,14 +711,11 @@ static void queue_clear_empties_lanes_and_the_queue_is_reusable(void **state)
         }
         if (round == 2) {
             /* Drain this time: every record comes out in order. */
-            int64_t prev_t = INT64_MIN;
-            uint64_t prev_h = 0;
+            struct popped last = POPPED_NONE;
             size_t n = 0;
             while (queue_pop(q, &ev)) {
-                assert_true(ev.time > prev_t || (ev.time == prev_t && ev.handle > prev_h));
+                assert_pops_after(&last, &ev);
                 assert_true(ev.a % 5 != 0);
-                prev_t = ev.time;
-                prev_h = ev.handle;
                 n++;
             }
             assert_int_equal(n, 50 * 16);
@@ -840,8 +837,7 @@ static void queue_top_shows_the_next_event_until_pop_top_removes_it(void **state
 static void queue_pop_top_after_a_schedule_removes_the_earliest_lane_event(void **state)
 {
     (void)state;
-    struct queue *q = queue_new();
-    queue_set_lanes_from(q, 0); /* lanes from the first event, however few */
+    struct queue *q = lanes_queue();
     struct event ev;
     advance(q, 100);
     uint64_t heap_ev = queue_schedule(q, 5000, 0, 0, 0, 0, 0); /* a delay seen once */

@@ -64,6 +64,20 @@ static void pods_of_a_set_are_spread_over_the_nodes(void **state)
     cp_free(f);
 }
 
+/* n empty nodes "n0".. in zone-a and the set "web", started with `seed`: the nodes tie
+ * for the set's first pod. */
+static struct cp_fx *equal_nodes(uint64_t seed, int n)
+{
+    static const char *const names[] = {"n0", "n1", "n2", "n3", "n4"};
+    struct cp_fx *f = cp_new();
+    f->scn.seed = seed;
+    for (int i = 0; i < n; i++)
+        cp_add_node(f, names[i], "zone-a");
+    cp_add_set(f, "web", 500, NULL);
+    cp_start(f);
+    return f;
+}
+
 /* selectHost: among nodes with the best score the pick is uniform. Four empty nodes in one
  * zone tie for the first pod; over 400 seeds each gets it 100 times give or take (a node
  * that never or always wins means a biased tie-break). */
@@ -72,14 +86,7 @@ static void ties_between_equal_nodes_are_broken_uniformly(void **state)
     (void)state;
     uint32_t wins[4] = {0};
     for (uint64_t seed = 1; seed <= 400; seed++) {
-        struct cp_fx *f = cp_new();
-        f->scn.seed = seed;
-        cp_add_node(f, "n0", "zone-a");
-        cp_add_node(f, "n1", "zone-a");
-        cp_add_node(f, "n2", "zone-a");
-        cp_add_node(f, "n3", "zone-a");
-        cp_add_set(f, "web", 500, NULL);
-        cp_start(f);
+        struct cp_fx *f = equal_nodes(seed, 4);
         uint32_t p = cp_create_pod(f, 0, 0);
         cp_run_until(f, SEC(1));
         uint32_t n = f->sim->store->pods[p].node;
@@ -102,12 +109,7 @@ static void ties_are_drawn_among_the_top_scoring_nodes_only(void **state)
     (void)state;
     uint32_t wins[4] = {0};
     for (uint64_t seed = 1; seed <= 400; seed++) {
-        struct cp_fx *f = cp_new();
-        f->scn.seed = seed;
-        for (int i = 0; i < 5; i++)
-            cp_add_node(f, (const char *[]){"n0", "n1", "n2", "n3", "n4"}[i], "zone-a");
-        cp_add_set(f, "web", 500, NULL);
-        cp_start(f);
+        struct cp_fx *f = equal_nodes(seed, 5);
         uint32_t p0 = cp_create_pod(f, 0, 0);
         cp_run_until(f, SEC(1));
         uint32_t p1 = cp_create_pod(f, 0, 1);
