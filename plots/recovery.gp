@@ -48,7 +48,9 @@ set style fill solid 0.5 border lc rgb '#1f77b4'
 if (n == 0) {
     set label 'no replication recovered' at graph 0.5, graph 0.5 center
     set xrange [0 : 1]
-    plot NaN notitle
+    set yrange [0 : 1]
+    # gnuplot refuses a plot whose every point is undefined (NaN): draw one outside.
+    plot -1 notitle
 } else {
     # The quantiles are dashed lines, named at their top and, with their values, in the key.
     set arrow from p50, graph 0 to p50, graph 1 nohead dt 2 lw 2 lc rgb '#2ca02c' front

@@ -462,7 +462,7 @@ int cmd_run(int argc, char **argv)
     }
     if (runner_unexpected(&r) && status == EXIT_OK)
         status = EXIT_FAILED;
-    runner_fini(&r);
+    /* The timeline belongs to the runner: plot it before runner_fini frees it. */
     if (a.plots_dir) {
         struct plotter *pl = plotter_new(a.plots_dir, (enum plot_format)a.plots_format);
         int prc = plot_timeline(pl, r.timeline);
@@ -470,6 +470,7 @@ int cmd_run(int argc, char **argv)
             status = EXIT_USAGE;
         plotter_free(pl);
     }
+    runner_fini(&r);
     scenario_free(scn);
     return status;
 }

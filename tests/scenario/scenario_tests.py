@@ -4,6 +4,7 @@ cares about (orders, timings, exit codes, messages). Usage: scenario_tests.py SS
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -426,6 +427,42 @@ def bad_inputs():
             check(len(lines) == 1 and sub in lines[0],
                   f"{cmd} {os.path.basename(path)}: stderr {r.stderr!r} lacks {sub!r}")
             check(r.returncode >= 0, f"{cmd} {path}: killed by signal {-r.returncode}")
+
+
+@test
+def plots_of_runs_replications_and_sweeps():
+    """--plots writes each plot's data and script and, with gnuplot, its image, for a run,
+    replications (also when no replication recovers) and a sweep, with exit 0."""
+    gnuplot = shutil.which("gnuplot") is not None
+    node_loss = os.path.join(SCN, "node-loss.json")
+    force = os.path.join(SCN, "node-loss-force-delete.json")
+    cases = [
+        (["run", node_loss], ["timeline"], ["web-1", "nodeCrash node-a"]),
+        (["run", node_loss, "--replications", "20"], ["timeline", "recovery-0"],
+         ["no replication recovered", "n = 0 recovered, 20 never recovered"]),
+        (["run", force, "--replications", "20"], ["timeline", "recovery-0"],
+         ["n = 20 recovered, 0 never recovered", "p50 ="]),
+        (["sweep", force, "--set", "kubernetes.nodeMonitorGracePeriod=40s,50s",
+          "--replications", "5"], ["sweep-0"], ["kubernetes.nodeMonitorGracePeriod"]),
+    ]
+    for args, plots, texts in cases:
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "plots")
+            r = run(*args, "--quiet", "--plots", out, "--plots-format", "dumb")
+            what = " ".join(args[:1] + args[2:])
+            check(r.returncode == 0, f"{what} --plots: exit {r.returncode}, {r.stderr[-300:]}")
+            for name in plots:
+                for ext in (".dat", ".gp"):
+                    check(os.path.exists(os.path.join(out, name + ext)), f"{what}: {name}{ext}")
+            if gnuplot:
+                for t in texts:
+                    check(t in r.stdout, f"{what}: the dumb plot lacks {t!r}")
+    if gnuplot:
+        with tempfile.TemporaryDirectory() as d:
+            r = run("run", node_loss, "--quiet", "--plots", d)
+            png = os.path.join(d, "timeline.png")
+            check(r.returncode == 0 and os.path.exists(png) and
+                  open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n", f"timeline.png: {r.stderr}")
 
 
 if __name__ == "__main__":
