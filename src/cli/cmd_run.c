@@ -47,9 +47,10 @@ static const char run_usage[] =
     "                    reports and writes, with the results of a single process\n"
     "  --plots DIR       write plot data, gnuplot scripts and images into DIR (created if\n"
     "                    missing): the timeline of the run (of replication 0 with\n"
-    "                    --replications) and, with --replications, the distribution of\n"
-    "                    each fault's recovery time; without gnuplot on PATH only data\n"
-    "                    and scripts\n"
+    "                    --replications; above 100 StatefulSet pods, the 100 longest not\n"
+    "                    Ready after the first fault), its pods by phase over time and,\n"
+    "                    with --replications, the distribution of each fault's recovery\n"
+    "                    time; without gnuplot on PATH only data and scripts\n"
     "  --plots-format F  png (default), svg, or dumb (text, printed on standard output)\n"
     "Files are written whole or not at all. Exit status 1 when an invariant broke that the\n"
     "scenario does not expect, or the run hit its event cap.\n";
@@ -300,13 +301,14 @@ static int plot_run_timeline(struct plotter *pl, const struct scenario *scn,
     struct sim *sim = sim_new(scn, opt);
     struct timeline *tl = timeline_new(sim);
     sim_run(sim);
-    int rc = plot_timeline(pl, tl);
+    int rc = plot_run(pl, tl);
     timeline_free(tl);
     sim_free(sim);
     return rc;
 }
 
-/* --replications: the timeline of replication 0 and each fault's recovery distribution. */
+/* --replications: the timeline and phases of replication 0 and each fault's recovery
+ * distribution. */
 static int plot_replications(const struct run_args *a, const struct replications *r,
                              bool stdout_taken)
 {
@@ -465,7 +467,7 @@ int cmd_run(int argc, char **argv)
     /* The timeline belongs to the runner: plot it before runner_fini frees it. */
     if (a.plots_dir) {
         struct plotter *pl = plotter_new(a.plots_dir, (enum plot_format)a.plots_format);
-        int prc = plot_timeline(pl, r.timeline);
+        int prc = plot_run(pl, r.timeline);
         if (cli_plots_finish(pl, prc, a.quiet, stdout_taken) != EXIT_OK)
             status = EXIT_USAGE;
         plotter_free(pl);

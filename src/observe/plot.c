@@ -434,37 +434,115 @@ out_free:
 
 /* --- The timeline ------------------------------------------------------------------- */
 
+/* The marks block of the timeline and phases data: seconds fault "label" applied. */
+static void marks_data(const struct timeline *tl, struct strbuf *o)
+{
+    for (uint32_t m = 0; m < tl->nmarks; m++) {
+        dat_seconds(o, tl->marks[m].at);
+        strbuf_printf(o, " %u ", tl->marks[m].fault);
+        dat_string(o, tl->marks[m].label);
+        strbuf_printf(o, " %d\n", tl->marks[m].applied ? 1 : 0);
+    }
+}
+
+/* The timeline shows at most this many identities: beyond, bars are too thin to read, and
+ * the image outgrows what cairo draws (32,767 pixels, about 800 rows). */
+#define TIMELINE_MAX_ROWS 100
+
+/* When the first fault or operator action came; the start of the run if none did. */
+static int64_t first_mark(const struct timeline *tl)
+{
+    int64_t t = tl->nmarks ? tl->marks[0].at : 0;
+    for (uint32_t m = 1; m < tl->nmarks; m++)
+        t = tl->marks[m].at < t ? tl->marks[m].at : t;
+    return t;
+}
+
+struct row_pick {
+    int64_t not_ready;
+    uint32_t rank; /* position in display order */
+};
+
+static int by_not_ready_desc(const void *pa, const void *pb)
+{
+    const struct row_pick *a = pa, *b = pb;
+    if (a->not_ready != b->not_ready)
+        return a->not_ready > b->not_ready ? -1 : 1;
+    return (a->rank > b->rank) - (a->rank < b->rank);
+}
+
+static int by_rank(const void *pa, const void *pb)
+{
+    const struct row_pick *a = pa, *b = pb;
+    return (a->rank > b->rank) - (a->rank < b->rank);
+}
+
+/* The rows the timeline shows, in display order (StatefulSet, then ordinal) into rows[]
+ * (tl->nrows entries); returns how many. On a larger run, the TIMELINE_MAX_ROWS identities
+ * longest without a Ready Pod from the first fault on: those the fault hit hardest. */
+static uint32_t timeline_rows_shown(const struct timeline *tl, uint32_t *rows)
+{
+    timeline_sorted_rows(tl, rows);
+    if (tl->nrows <= TIMELINE_MAX_ROWS)
+        return tl->nrows;
+    int64_t from = first_mark(tl);
+    struct row_pick *picks = xmalloc(tl->nrows * sizeof *picks);
+    for (uint32_t r = 0; r < tl->nrows; r++)
+        picks[r] = (struct row_pick){timeline_not_ready(tl, rows[r], from), r};
+    qsort(picks, tl->nrows, sizeof *picks, by_not_ready_desc);
+    qsort(picks, TIMELINE_MAX_ROWS, sizeof *picks, by_rank);
+    /* In place: the i-th smallest rank is at least i, so no entry is read after it was
+     * overwritten. */
+    for (uint32_t i = 0; i < TIMELINE_MAX_ROWS; i++)
+        rows[i] = rows[picks[i].rank];
+    free(picks);
+    return TIMELINE_MAX_ROWS;
+}
+
+/* "node-loss (seed 1)", or on a larger run "... (seed 1): the 100 of 79997 identities
+ * longest not Ready after 10m0s". */
+static void timeline_title(const struct timeline *tl, uint32_t shown, struct strbuf *o)
+{
+    strbuf_printf(o, "%s (seed %llu)", tl->scenario, (unsigned long long)tl->seed);
+    if (shown == tl->nrows)
+        return;
+    char from[32];
+    duration_format(first_mark(tl), from, sizeof from);
+    strbuf_printf(o, ": the %u of %u identities longest not Ready after %s", shown, tl->nrows,
+                  from);
+}
+
 /* Blocks (gnuplot `index`), separated by two blank lines:
  *   0 meta: end_seconds nrows nmarks "title"
  *   1 rows: row "identity"
  *   2 segments: row start end phase "phase name" "identity"
  *   3 incarnations: row start end "node" uid
  *   4 marks: seconds fault "label" applied
- * Rows count from 0 at the top (web-0). */
+ * Rows count from 0 at the top (web-0); nrows counts the rows shown. */
 static void timeline_data(const struct timeline *tl, struct strbuf *o)
 {
     uint32_t *order = xcalloc(tl->nrows ? tl->nrows : 1, sizeof *order);
-    timeline_sorted_rows(tl, order);
+    uint32_t shown = timeline_rows_shown(tl, order);
     strbuf_printf(o, "# sssim timeline of %s, seed %llu; times in seconds from the start\n",
                   tl->scenario, (unsigned long long)tl->seed);
     strbuf_puts(o, "# index 0, meta: end rows marks title\n");
     dat_seconds(o, tl->end);
-    strbuf_printf(o, " %u %u ", tl->nrows, tl->nmarks);
+    strbuf_printf(o, " %u %u ", shown, tl->nmarks);
     struct strbuf title;
     strbuf_init(&title);
-    strbuf_printf(&title, "%s (seed %llu)", tl->scenario, (unsigned long long)tl->seed);
+    timeline_title(tl, shown, &title);
     dat_string(o, title.buf);
     strbuf_fini(&title);
 
     strbuf_puts(o, "\n\n\n# index 1, rows: row identity\n");
-    for (uint32_t r = 0; r < tl->nrows; r++) {
+    for (uint32_t r = 0; r < shown; r++) {
         strbuf_printf(o, "%u ", r);
         dat_string(o, tl->rows[order[r]].name);
         strbuf_putc(o, '\n');
     }
 
     strbuf_puts(o, "\n\n# index 2, segments: row start end phase phase_name identity\n");
-    for (uint32_t r = 0; r < tl->nrows; r++) {
+    for (uint32_t r = 0; r < shown; r++) {
         const struct tl_row *row = &tl->rows[order[r]];
         for (uint32_t i = 0; i < row->nincs; i++)
             for (uint32_t s = 0; s < row->incs[i].nsegs; s++) {
@@ -483,7 +561,7 @@ static void timeline_data(const struct timeline *tl, struct strbuf *o)
     }
 
     strbuf_puts(o, "\n\n# index 3, incarnations: row start end node uid\n");
-    for (uint32_t r = 0; r < tl->nrows; r++) {
+    for (uint32_t r = 0; r < shown; r++) {
         const struct tl_row *row = &tl->rows[order[r]];
         for (uint32_t i = 0; i < row->nincs; i++) {
             const struct tl_incarnation *inc = &row->incs[i];
@@ -498,12 +576,7 @@ static void timeline_data(const struct timeline *tl, struct strbuf *o)
     }
 
     strbuf_puts(o, "\n\n# index 4, marks: seconds fault label applied\n");
-    for (uint32_t m = 0; m < tl->nmarks; m++) {
-        dat_seconds(o, tl->marks[m].at);
-        strbuf_printf(o, " %u ", tl->marks[m].fault);
-        dat_string(o, tl->marks[m].label);
-        strbuf_printf(o, " %d\n", tl->marks[m].applied ? 1 : 0);
-    }
+    marks_data(tl, o);
     free(order);
 }
 
@@ -517,6 +590,141 @@ int plot_timeline(struct plotter *p, const struct timeline *tl)
     int rc = render(p, "timeline", "timeline.gp", &data);
     strbuf_fini(&data);
     return rc;
+}
+
+/* --- Pods by phase ------------------------------------------------------------------ */
+
+/* A run with more moments of change than this is drawn from PHASES_SAMPLES + 1 evenly
+ * spaced instants instead (a point per pixel and more); a smaller one exactly, as steps. */
+#define PHASES_EXACT_MAX 4000
+#define PHASES_SAMPLES 2000
+
+/* One segment's start (+1) or end (-1) in its phase. */
+struct phase_change {
+    int64_t at;
+    int32_t delta;
+    uint8_t phase;
+};
+
+static int by_time(const void *pa, const void *pb)
+{
+    const struct phase_change *a = pa, *b = pb;
+    return (a->at > b->at) - (a->at < b->at);
+}
+
+static void phases_row(struct strbuf *o, int64_t at, const int64_t *count)
+{
+    dat_seconds(o, at);
+    for (int k = 0; k < TL_PHASE_COUNT; k++)
+        strbuf_printf(o, " %lld", (long long)count[k]);
+    strbuf_putc(o, '\n');
+}
+
+/* Blocks:
+ *   0 meta: end_seconds npoints nmarks peak "title"  (peak: the most pods at one time)
+ *   1 points: seconds, then the pods in each phase (enum tl_phase order)
+ *   2 marks: seconds fault "label" applied */
+static void phases_data(const struct timeline *tl, struct strbuf *o)
+{
+    size_t n = 0, segs = 0;
+    for (uint32_t r = 0; r < tl->nrows; r++)
+        for (uint32_t i = 0; i < tl->rows[r].nincs; i++)
+            segs += tl->rows[r].incs[i].nsegs;
+    struct phase_change *ch = xmalloc((2 * segs + 1) * sizeof *ch);
+    for (uint32_t r = 0; r < tl->nrows; r++)
+        for (uint32_t i = 0; i < tl->rows[r].nincs; i++) {
+            const struct tl_incarnation *inc = &tl->rows[r].incs[i];
+            for (uint32_t s = 0; s < inc->nsegs; s++) {
+                const struct tl_segment *seg = &inc->segs[s];
+                int64_t end = seg->end == TIME_NEVER ? tl->end : seg->end;
+                if (end <= seg->start)
+                    continue;
+                ch[n++] = (struct phase_change){seg->start, +1, (uint8_t)seg->phase};
+                /* What the end of the run closed is still there at the end. */
+                if (end < tl->end)
+                    ch[n++] = (struct phase_change){end, -1, (uint8_t)seg->phase};
+            }
+        }
+    qsort(ch, n, sizeof *ch, by_time);
+    size_t moments = 0;
+    for (size_t i = 0; i < n; i++)
+        moments += i == 0 || ch[i].at != ch[i - 1].at;
+
+    /* The points: each moment twice (before and after its changes) so that lines between
+     * points draw steps; or the counts at evenly spaced instants. */
+    struct strbuf pts;
+    strbuf_init(&pts);
+    int64_t count[TL_PHASE_COUNT] = {0}, peak = 0;
+    size_t npoints = 0;
+    bool exact = moments <= PHASES_EXACT_MAX;
+    size_t i = 0;
+    if (exact) {
+        phases_row(&pts, 0, count);
+        npoints++;
+    }
+    for (size_t step = 0; exact ? i < n : step <= PHASES_SAMPLES; step++) {
+        int64_t at = exact ? ch[i].at : (int64_t)((double)tl->end * (double)step / PHASES_SAMPLES);
+        if (exact && at > 0) {
+            phases_row(&pts, at, count);
+            npoints++;
+        }
+        for (; i < n && ch[i].at <= at; i++)
+            count[ch[i].phase] += ch[i].delta;
+        int64_t total = 0;
+        for (int k = 0; k < TL_PHASE_COUNT; k++)
+            total += count[k];
+        peak = total > peak ? total : peak;
+        phases_row(&pts, at, count);
+        npoints++;
+    }
+    if (exact && (n == 0 || ch[n - 1].at < tl->end)) {
+        phases_row(&pts, tl->end, count);
+        npoints++;
+    }
+    free(ch);
+
+    strbuf_printf(o, "# sssim pods by phase of %s, seed %llu; times in seconds from the start\n",
+                  tl->scenario, (unsigned long long)tl->seed);
+    strbuf_puts(o, "# index 0, meta: end points marks peak title\n");
+    dat_seconds(o, tl->end);
+    strbuf_printf(o, " %zu %u %lld ", npoints, tl->nmarks, (long long)peak);
+    struct strbuf title;
+    strbuf_init(&title);
+    strbuf_printf(&title, "%s (seed %llu): StatefulSet Pods by phase, %u identities", tl->scenario,
+                  (unsigned long long)tl->seed, tl->nrows);
+    dat_string(o, title.buf);
+    strbuf_fini(&title);
+    strbuf_printf(o, "\n\n\n# index 1, points (%s): seconds", exact ? "exact" : "sampled");
+    for (int k = 0; k < TL_PHASE_COUNT; k++) {
+        strbuf_putc(o, ' ');
+        dat_string(o, tl_phase_name((enum tl_phase)k));
+    }
+    strbuf_putc(o, '\n');
+    strbuf_add(o, pts.buf, pts.len);
+    strbuf_fini(&pts);
+    strbuf_puts(o, "\n\n# index 2, marks: seconds fault label applied\n");
+    marks_data(tl, o);
+}
+
+int plot_phases(struct plotter *p, const struct timeline *tl)
+{
+    if (tl->end == TIME_NEVER)
+        return fail(p, "the timeline is still open (the run has not ended)");
+    struct strbuf data;
+    strbuf_init(&data);
+    phases_data(tl, &data);
+    int rc = render(p, "phases", "phases.gp", &data);
+    strbuf_fini(&data);
+    return rc;
+}
+
+int plot_run(struct plotter *p, const struct timeline *tl)
+{
+    int rc = plot_timeline(p, tl);
+    if (rc == PLOT_ERROR)
+        return rc;
+    int prc = plot_phases(p, tl);
+    return prc != PLOT_OK ? prc : rc;
 }
 
 /* --- Distributions ------------------------------------------------------------------ */

@@ -1,7 +1,7 @@
 /* Plots: plain whitespace-separated data files plus a gnuplot script from plots/,
- * rendered by running gnuplot when it is on PATH. Three plots: the timeline of one run,
- * the distribution of a recovery time over replications, and a sweep's recovery times
- * against the swept parameter.
+ * rendered by running gnuplot when it is on PATH. Four plots: the timeline of one run and
+ * its Pods by phase, the distribution of a recovery time over replications, and a sweep's
+ * recovery times against the swept parameter.
  *
  * For a plot NAME in directory DIR: DIR/NAME.dat (the data), DIR/NAME.gp (the script from
  * plots/, preceded by defaults naming the data and the image, so it renders alone), and
@@ -45,9 +45,18 @@ const char *plotter_notice(const struct plotter *p);
 const char *plotter_text(const struct plotter *p, size_t *len);
 
 /* The timeline of one run as "timeline": one row per identity (bars coloured by phase,
- * node names on each incarnation), faults and operator actions as labelled lines.
+ * node names on each incarnation), faults and operator actions as labelled lines. A run
+ * of more than 100 identities shows the 100 longest without a Ready Pod from the first
+ * fault on (from the start if there is none), and says so in the title.
  * The timeline must be closed (the run ended, or timeline_close). */
 int plot_timeline(struct plotter *p, const struct timeline *tl);
+
+/* The StatefulSet Pods of one run as "phases": how many are in each phase (Pending ...
+ * Terminating) over time, stacked, faults and operator actions as labelled lines; the
+ * view of a run with too many identities for the timeline. The timeline must be closed. */
+int plot_phases(struct plotter *p, const struct timeline *tl);
+/* Both plots of one run: the timeline, then the phases (not tried after an error). */
+int plot_run(struct plotter *p, const struct timeline *tl);
 
 /* The distribution of a time over replications as NAME (e.g. "recovery-0"): histogram
  * and empirical CDF with p50 and p99 marked. seconds[0..n) may hold NaN for runs where

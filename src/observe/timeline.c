@@ -313,27 +313,53 @@ void timeline_close(struct timeline *tl, int64_t now)
     tl->end = now;
 }
 
-static int row_cmp(const void *pa, const void *pb, const struct timeline *tl)
+/* A row's sort key: qsort has no context argument in C11, so the key travels with the
+ * index. */
+struct row_key {
+    uint32_t sts;
+    int32_t ordinal;
+    uint32_t row;
+};
+
+static int row_key_cmp(const void *pa, const void *pb)
 {
-    const struct tl_row *a = &tl->rows[*(const uint32_t *)pa];
-    const struct tl_row *b = &tl->rows[*(const uint32_t *)pb];
+    const struct row_key *a = pa, *b = pb;
     if (a->sts != b->sts)
         return a->sts < b->sts ? -1 : 1;
-    return (a->ordinal > b->ordinal) - (a->ordinal < b->ordinal);
+    if (a->ordinal != b->ordinal)
+        return a->ordinal < b->ordinal ? -1 : 1;
+    return (a->row > b->row) - (a->row < b->row);
 }
 
 void timeline_sorted_rows(const struct timeline *tl, uint32_t *out)
 {
+    /* Rows come in order of first appearance: with many StatefulSets starting at once that
+     * is far from sorted, so an insertion sort would be quadratic (80,000 rows). */
+    struct row_key *keys = xmalloc((tl->nrows ? tl->nrows : 1) * sizeof *keys);
     for (uint32_t i = 0; i < tl->nrows; i++)
-        out[i] = i;
-    /* Insertion sort: qsort has no context argument in C11, and rows are few. */
-    for (uint32_t i = 1; i < tl->nrows; i++) {
-        uint32_t v = out[i];
-        uint32_t j = i;
-        while (j > 0 && row_cmp(&out[j - 1], &v, tl) > 0) {
-            out[j] = out[j - 1];
-            j--;
+        keys[i] = (struct row_key){tl->rows[i].sts, tl->rows[i].ordinal, i};
+    qsort(keys, tl->nrows, sizeof *keys, row_key_cmp);
+    for (uint32_t i = 0; i < tl->nrows; i++)
+        out[i] = keys[i].row;
+    free(keys);
+}
+
+int64_t timeline_not_ready(const struct timeline *tl, uint32_t row, int64_t from)
+{
+    int64_t end = tl->end;
+    if (from >= end)
+        return 0;
+    int64_t ready = 0;
+    const struct tl_row *r = &tl->rows[row];
+    for (uint32_t i = 0; i < r->nincs; i++)
+        for (uint32_t k = 0; k < r->incs[i].nsegs; k++) {
+            const struct tl_segment *seg = &r->incs[i].segs[k];
+            if (seg->phase != TL_READY)
+                continue;
+            int64_t a = seg->start > from ? seg->start : from;
+            int64_t b = seg->end == TIME_NEVER || seg->end > end ? end : seg->end;
+            if (b > a)
+                ready += b - a;
         }
-        out[j] = v;
-    }
+    return end - from - ready;
 }

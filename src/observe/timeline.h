@@ -86,5 +86,8 @@ void timeline_free(struct timeline *tl);
 void timeline_close(struct timeline *tl, int64_t now);
 /* Row indexes ordered by StatefulSet, then ordinal; out[] must hold tl->nrows entries. */
 void timeline_sorted_rows(const struct timeline *tl, uint32_t *out);
+/* How long identity `row` was without a Ready Pod from `from` to the end of the closed
+ * timeline: no Pod object, or one in any phase but Ready. */
+int64_t timeline_not_ready(const struct timeline *tl, uint32_t row, int64_t from);
 
 #endif

@@ -431,16 +431,18 @@ def bad_inputs():
 
 @test
 def plots_of_runs_replications_and_sweeps():
-    """--plots writes each plot's data and script and, with gnuplot, its image, for a run,
-    replications (also when no replication recovers) and a sweep, with exit 0."""
+    """--plots writes each plot's data and script and, with gnuplot, its image, for a run
+    (timeline and pods by phase), replications (also when no replication recovers) and a
+    sweep, with exit 0."""
     gnuplot = shutil.which("gnuplot") is not None
     node_loss = os.path.join(SCN, "node-loss.json")
     force = os.path.join(SCN, "node-loss-force-delete.json")
     cases = [
-        (["run", node_loss], ["timeline"], ["web-1", "nodeCrash node-a"]),
-        (["run", node_loss, "--replications", "20"], ["timeline", "recovery-0"],
+        (["run", node_loss], ["timeline", "phases"],
+         ["web-1", "nodeCrash node-a", "StatefulSet Pods by phase, 3 identities"]),
+        (["run", node_loss, "--replications", "20"], ["timeline", "phases", "recovery-0"],
          ["no replication recovered", "n = 0 recovered, 20 never recovered"]),
-        (["run", force, "--replications", "20"], ["timeline", "recovery-0"],
+        (["run", force, "--replications", "20"], ["timeline", "phases", "recovery-0"],
          ["n = 20 recovered, 0 never recovered", "p50 ="]),
         (["sweep", force, "--set", "kubernetes.nodeMonitorGracePeriod=40s,50s",
           "--replications", "5"], ["sweep-0"], ["kubernetes.nodeMonitorGracePeriod"]),

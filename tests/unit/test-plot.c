@@ -17,10 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/replicate.h"
 #include "observe/plot.h"
 #include "observe/timeline.h"
 #include "scenario/scenario.h"
+#include "sim/replicate.h"
 #include "sim/sim.h"
 #include "util/util.h"
 
@@ -460,6 +460,196 @@ static void the_sweep_plot_has_one_block_per_series(void **state)
     remove_dir(dir);
 }
 
+/* Pods in each phase at time t, counted from the segments: what the phases plot must show
+ * at t once the changes at t are applied. What the end of the run closes is still there. */
+static void count_at(const struct timeline *tl, int64_t t, long count[TL_PHASE_COUNT])
+{
+    for (int k = 0; k < TL_PHASE_COUNT; k++)
+        count[k] = 0;
+    for (uint32_t r = 0; r < tl->nrows; r++)
+        for (uint32_t i = 0; i < tl->rows[r].nincs; i++) {
+            const struct tl_incarnation *inc = &tl->rows[r].incs[i];
+            for (uint32_t s = 0; s < inc->nsegs; s++) {
+                const struct tl_segment *seg = &inc->segs[s];
+                int64_t end = seg->end == TIME_NEVER ? tl->end : seg->end;
+                if (end > seg->start && seg->start <= t && (t < end || end >= tl->end))
+                    count[seg->phase]++;
+            }
+        }
+}
+
+/* The latest start or end of a segment at or before t. */
+static int64_t last_boundary_before(const struct timeline *tl, int64_t t)
+{
+    int64_t best = 0;
+    for (uint32_t r = 0; r < tl->nrows; r++)
+        for (uint32_t i = 0; i < tl->rows[r].nincs; i++) {
+            const struct tl_incarnation *inc = &tl->rows[r].incs[i];
+            for (uint32_t s = 0; s < inc->nsegs; s++) {
+                int64_t b[2] = {inc->segs[s].start, inc->segs[s].end};
+                for (int k = 0; k < 2; k++)
+                    if (b[k] != TIME_NEVER && b[k] <= t && b[k] > best)
+                        best = b[k];
+            }
+        }
+    return best;
+}
+
+/* Checks the points of phases.dat against count_at: every point in sampled mode, the last
+ * point of each moment in exact mode. Returns the number of points. */
+static size_t check_phase_points(const struct timeline *tl, const char *dat, bool *sampled)
+{
+    *sampled = strstr(dat, "# index 1, points (sampled)") != NULL;
+    size_t cap = 8192;
+    char(*lines)[256] = xmalloc(cap * sizeof *lines);
+    size_t n = block_lines(dat, 1, lines, cap);
+    assert_true(n >= 2 && n < cap);
+    double prev = -1;
+    for (size_t i = 0; i < n; i++) {
+        double t;
+        long got[TL_PHASE_COUNT], want[TL_PHASE_COUNT];
+        assert_int_equal(sscanf(lines[i], "%lf %ld %ld %ld %ld %ld %ld %ld", &t, &got[0], &got[1],
+                                &got[2], &got[3], &got[4], &got[5], &got[6]),
+                         8);
+        assert_true(t >= prev);
+        prev = t;
+        double next_t = -1;
+        if (i + 1 < n)
+            assert_int_equal(sscanf(lines[i + 1], "%lf", &next_t), 1);
+        if (!*sampled && i + 1 < n && next_t == t)
+            continue; /* the counts just before the moment's changes */
+        /* Sample instants are whole milliseconds here; a moment of change is the last
+         * segment boundary that the file's millisecond rounds to t. */
+        int64_t at = (int64_t)llround(t * 1e9);
+        if (!*sampled)
+            at = last_boundary_before(tl, at + 500000);
+        count_at(tl, at, want);
+        for (int k = 0; k < TL_PHASE_COUNT; k++)
+            if (got[k] != want[k])
+                fail_msg("phases.dat line '%s': %s is %ld, the segments say %ld", lines[i],
+                         tl_phase_name((enum tl_phase)k), got[k], want[k]);
+    }
+    assert_true(fabs(prev - (double)tl->end / 1e9) < 1e-3);
+    free(lines);
+    return n;
+}
+
+/* The pods by phase of node-loss, exactly: three Ready before the crash; then web-1 not
+ * Ready beside two Ready; evicted, it stays Terminating to the end. */
+static void the_phases_plot_counts_the_pods_in_each_phase(void **state)
+{
+    struct fixture *f = fixture_or_skip(state);
+    char *dir = make_temp_dir();
+    struct plotter *p = plotter_new(dir, PLOT_PNG);
+    int rc = plot_phases(p, f->tl);
+    assert_true(rc == PLOT_OK || rc == PLOT_NO_GNUPLOT);
+    if (rc == PLOT_OK)
+        assert_png_size(dir, "phases.png", 1000, 500);
+    char *dat = slurp(dir, "phases.dat", NULL);
+    bool sampled;
+    size_t n = check_phase_points(f->tl, dat, &sampled);
+    assert_false(sampled);
+    char lines[64][256];
+    assert_int_equal(block_lines(dat, 0, lines, 64), 1);
+    char want[256];
+    snprintf(want, sizeof want,
+             "2400.000 %zu 1 3 \"node-loss (seed 1): StatefulSet Pods by phase, 3 identities\"", n);
+    assert_string_equal(lines[0], want);
+    /* The crash's moment: its counts before, then after. */
+    assert_non_null(strstr(dat, "\n120.000 0 0 0 0 0 3 0\n120.000 0 0 0 0 1 2 0\n"));
+    size_t m = block_lines(dat, 1, lines, 64);
+    assert_string_equal(lines[m - 1], "2400.000 0 0 0 0 0 2 1");
+    assert_int_equal(block_lines(dat, 2, lines, 64), 1);
+    free(dat);
+    plotter_free(p);
+    remove_dir(dir);
+}
+
+/* large-zone-outage cut down to 300 nodes and 1,000 StatefulSets (about 4,000 Pods): the
+ * timeline keeps the 100 identities longest not Ready after the outage, in set and
+ * ordinal order, and the phases plot samples its many moments. */
+static void a_large_run_plots_the_identities_hit_longest_and_samples_phases(void **state)
+{
+    (void)state;
+    need_source_dir();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/scenarios/large-zone-outage.json", getenv("SSSIM_SOURCE_DIR"));
+    const struct scn_override ov[] = {
+        {"cluster.nodePools[0].count", "300"},
+        {"objects[2].metadata.annotations[\"sssim.io/copies\"]", "\"1000\""},
+    };
+    struct scn_error err;
+    memset(&err, 0, sizeof err);
+    struct scenario *scn = scenario_load(path, ov, 2, &err);
+    assert_non_null(scn);
+    struct sim *sim = sim_new(scn, NULL);
+    struct timeline *tl = timeline_new(sim);
+    sim_run(sim);
+    assert_true(tl->nrows > 3000);
+    assert_int_equal(tl->nmarks, 1);
+
+    char *dir = make_temp_dir();
+    struct plotter *p = plotter_new(dir, PLOT_PNG);
+    int rc = plot_run(p, tl);
+    assert_true(rc == PLOT_OK || rc == PLOT_NO_GNUPLOT);
+    if (rc == PLOT_OK) {
+        assert_png_size(dir, "timeline.png", 1000, 160 + 40 * 100);
+        assert_png_size(dir, "phases.png", 1000, 500);
+    }
+
+    char *dat = slurp(dir, "timeline.dat", NULL);
+    char(*lines)[256] = xmalloc(4096 * sizeof *lines);
+    assert_int_equal(block_lines(dat, 0, lines, 4096), 1);
+    char want[256];
+    snprintf(want, sizeof want,
+             "1800.000 100 1 \"large-zone-outage (seed 1): the 100 of %u identities longest "
+             "not Ready after 10m0s\"",
+             tl->nrows);
+    assert_string_equal(lines[0], want);
+    size_t n = block_lines(dat, 1, lines, 4096);
+    assert_int_equal(n, 100);
+    bool *shown = xcalloc(tl->nrows, sizeof *shown);
+    int64_t least_shown = INT64_MAX, most_hidden = 0;
+    const struct tl_row *prev = NULL;
+    for (size_t i = 0; i < n; i++) {
+        char name[128];
+        unsigned idx;
+        assert_int_equal(sscanf(lines[i], "%u \"%127[^\"]\"", &idx, name), 2);
+        assert_int_equal(idx, i);
+        const struct tl_row *row = row_named(tl, name);
+        assert_non_null(row);
+        if (prev)
+            assert_true(prev->sts < row->sts ||
+                        (prev->sts == row->sts && prev->ordinal < row->ordinal));
+        prev = row;
+        uint32_t r = (uint32_t)(row - tl->rows);
+        shown[r] = true;
+        int64_t nr = timeline_not_ready(tl, r, SEC(600));
+        least_shown = nr < least_shown ? nr : least_shown;
+    }
+    for (uint32_t r = 0; r < tl->nrows; r++)
+        if (!shown[r]) {
+            int64_t nr = timeline_not_ready(tl, r, SEC(600));
+            most_hidden = nr > most_hidden ? nr : most_hidden;
+        }
+    assert_true(least_shown >= most_hidden);
+    assert_true(least_shown >= SEC(900)); /* on the lost zone since the outage */
+    free(shown);
+    free(dat);
+
+    dat = slurp(dir, "phases.dat", NULL);
+    bool sampled;
+    assert_int_equal(check_phase_points(tl, dat, &sampled), 2001);
+    assert_true(sampled);
+    free(dat);
+    free(lines);
+    plotter_free(p);
+    remove_dir(dir);
+    timeline_free(tl);
+    sim_free(sim);
+    scenario_free(scn);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -469,6 +659,8 @@ int main(void)
         cmocka_unit_test(without_gnuplot_data_and_scripts_are_written_with_a_notice),
         cmocka_unit_test(the_recovery_plot_bins_the_replications_and_marks_quantiles),
         cmocka_unit_test(the_sweep_plot_has_one_block_per_series),
+        cmocka_unit_test(the_phases_plot_counts_the_pods_in_each_phase),
+        cmocka_unit_test(a_large_run_plots_the_identities_hit_longest_and_samples_phases),
     };
     return cmocka_run_group_tests(tests, run_node_loss, free_node_loss);
 }
