@@ -44,6 +44,7 @@ uint32_t cli_mutations(void)
         {"sts-no-at-most-one", MUT_STS_NO_AT_MOST_ONE},
         {"adc-multi-attach", MUT_ADC_MULTI_ATTACH},
         {"sts-update-low-first", MUT_STS_UPDATE_LOW_FIRST},
+        {"sts-update-no-wait", MUT_STS_UPDATE_NO_WAIT},
         {"sts-wrong-claim", MUT_STS_WRONG_CLAIM},
     };
     const char *env = getenv("SSSIM_TEST_MUTATION");

@@ -700,7 +700,7 @@ static void rolling_update_legacy(struct pass *p)
             note(p, BLK_TERMINATING, &gone);
             return;
         }
-        if (is_unavailable(p, v)) {
+        if (is_unavailable(p, v) && !sim_mutated(p->sim, MUT_STS_UPDATE_NO_WAIT)) {
             note_wait(p, v);
             return;
         }

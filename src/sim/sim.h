@@ -38,6 +38,7 @@ enum sim_mutation {
     MUT_ADC_MULTI_ATTACH = 1u << 3,    /* attaches RWO volumes to a second node */
     MUT_STS_UPDATE_LOW_FIRST = 1u << 4, /* rolling update from the lowest ordinal */
     MUT_STS_WRONG_CLAIM = 1u << 5,     /* gives a pod its neighbour's claim */
+    MUT_STS_UPDATE_NO_WAIT = 1u << 6,  /* rolling update passes an unhealthy pod above */
 };
 
 struct sim_options {

@@ -330,6 +330,7 @@ MUTATIONS = [
     ("adc-multi-attach", "node-loss-force-delete.json", "singleAttachRWO"),
     ("sts-update-low-first", "rolling-update.json", "updateOrder"),
     ("sts-no-at-most-one", "network-partition-long.json", "atMostOnePerIdentity"),
+    ("sts-update-no-wait", "../tests/scenario/cases/rolling-update-parallel.json", "updateOrder"),
 ]
 
 
@@ -465,6 +466,51 @@ def plots_of_runs_replications_and_sweeps():
             png = os.path.join(d, "timeline.png")
             check(r.returncode == 0 and os.path.exists(png) and
                   open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n", f"timeline.png: {r.stderr}")
+
+
+@test
+def an_attach_to_a_deleted_node_holds_nothing():
+    """An attach still in flight when its Node is deleted fails and leaves an uncertain
+    VolumeAttachment; upstream's Multi-Attach check counts confirmed attachments only, so
+    the replacement Pod's node attaches the volume without waiting for the 6-minute force
+    detach of the uncertain one, and singleAttachRWO holds."""
+    case = os.path.join(SRC, "tests", "scenario", "cases", "attach-to-deleted-node.json")
+    for seed in range(1, 31):
+        r = run("run", case, "--quiet", "--seed", str(seed))
+        check(r.returncode == 0, f"seed {seed}: exit {r.returncode} {r.stderr[-300:]}")
+    r = run("run", case, "--quiet", "--seed", "6", "--trace", "-")
+    recs = [json.loads(l) for l in r.stdout.splitlines()]
+    def first(obj, node, reason):
+        return next((x["t"] for x in recs if x.get("object") == obj and x.get("node") == node
+                     and x.get("reason") == reason), None)
+    attach_b = first("www-web-0", "node-b", "AttachVolume")
+    forced_a = first("www-web-0", "node-a", "ForceDetach")
+    check(attach_b is not None and forced_a is not None and attach_b < forced_a,
+          f"www-web-0 attaches to node-b ({attach_b}) before node-a's force detach ({forced_a})")
+    check(not any(x.get("reason") == "InvariantViolated" for x in recs), "no violation")
+
+
+@test
+def update_order_follows_upstream_without_the_gate():
+    """With MaxUnavailableStatefulSet off, a Parallel set's rolling update waits only for
+    the Pods above its target: web-0 crash-looping below the partition does not stop it,
+    web-4 crash-looping does (web-3 is replaced only once web-4 is Ready again). A Pod
+    deleted with grace 0 leaves the set's index before its deletion is checked: it does not
+    count itself as missing."""
+    cases = os.path.join(SRC, "tests", "scenario", "cases")
+    r, recs = trace_of(os.path.join(cases, "rolling-update-parallel.json"))
+    check(r.returncode == 0, f"parallel: exit {r.returncode} {r.stderr[-300:]}")
+    def t(obj, reason, after=0.0):
+        return next((x["t"] for x in recs if x["object"] == obj and x["reason"] == reason
+                     and x["t"] >= after), None)
+    killed3 = t("web-3", "Killing", 180.0)
+    ready4 = t("web-4", "Ready", 200.0)
+    check(t("web-4", "Killing", 179.0) is not None and t("web-4", "Killing", 179.0) < 200,
+          "web-4 replaced at the update although web-0 crash-loops")
+    check(killed3 is not None and ready4 is not None and killed3 >= ready4,
+          f"web-3 replaced ({killed3}) only after the new web-4 is Ready ({ready4})")
+    r = run("run", os.path.join(cases, "rolling-update-grace0.json"), "--quiet")
+    check(r.returncode == 0, f"grace 0: exit {r.returncode} {r.stderr[-300:]}")
 
 
 if __name__ == "__main__":
