@@ -2,6 +2,7 @@
 #ifndef SSSIM_CLI_H
 #define SSSIM_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -17,6 +18,9 @@ int cmd_bench(int argc, char **argv);
 
 /* Print "sssim: <message>" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* getopt_long returned ':' (an option without its value): "--seed: expected a value".
+ * `arg` is argv[optind - 1], named when optopt matches no long option. */
+void cli_missing_value(const struct option *longopts, const char *arg);
 /* Load a scenario or print its error; NULL on error. */
 struct scenario *cli_load(const char *file, const struct scn_override *ov, size_t nov);
 /* Test-only rule breakers from SSSIM_TEST_MUTATION ("sts-ignore-order,..."); 0 if unset. */

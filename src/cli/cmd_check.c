@@ -115,7 +115,8 @@ int cmd_check(int argc, char **argv)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    /* The leading ':' makes a missing value ':' rather than an unknown option. */
+    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
         switch (c) {
         case 'r':
             if (cli_parse_u64(optarg, &replications) != 0 || replications == 0 ||
@@ -126,6 +127,7 @@ int cmd_check(int argc, char **argv)
             }
             break;
         case 'h': fputs(check_usage, stdout); return EXIT_OK;
+        case ':': cli_missing_value(longopts, argv[optind - 1]); return EXIT_USAGE;
         default: cli_error("check: unknown option '%s'\n%s", argv[optind - 1], check_usage); return EXIT_USAGE;
         }
     }

@@ -97,7 +97,8 @@ static int parse_args(int argc, char **argv, struct run_args *a)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    /* The leading ':' makes a missing value ':' rather than an unknown option. */
+    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
         const char *why = NULL;
         switch (c) {
         case 's':
@@ -165,6 +166,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
             }
             break;
         case 'h': fputs(run_usage, stdout); return 1;
+        case ':': cli_missing_value(longopts, argv[optind - 1]); return -1;
         default:
             cli_error("run: unknown option '%s'\n%s", argv[optind - 1], run_usage);
             return -1;

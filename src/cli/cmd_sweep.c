@@ -244,7 +244,8 @@ int cmd_sweep(int argc, char **argv)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    /* The leading ':' makes a missing value ':' rather than an unknown option. */
+    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
         struct axis ax;
         switch (c) {
         case 's':
@@ -286,6 +287,7 @@ int cmd_sweep(int argc, char **argv)
             }
             break;
         case 'h': fputs(sweep_usage, stdout); status = EXIT_OK; goto out_free_axes;
+        case ':': cli_missing_value(longopts, argv[optind - 1]); goto out_free_axes;
         default: cli_error("sweep: unknown option '%s'\n%s", argv[optind - 1], sweep_usage); goto out_free_axes;
         }
     }

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,7 +74,8 @@ uint32_t cli_mutations(void)
 
 int cli_parse_u64(const char *s, uint64_t *out)
 {
-    if (s == NULL || *s == '\0' || *s == '-' || *s == '+')
+    /* Decimal digits only: strtoull alone would also take " 5", "+5" and "-5". */
+    if (s == NULL || *s == '\0' || s[strspn(s, "0123456789")] != '\0')
         return -1;
     errno = 0;
     char *end;
@@ -97,4 +99,14 @@ int cli_plots_finish(struct plotter *pl, int rc, bool quiet, bool stdout_taken)
     else if (plotter_notice(pl) && !quiet)
         cli_error("%s", plotter_notice(pl));
     return rc == PLOT_ERROR ? EXIT_USAGE : EXIT_OK;
+}
+
+void cli_missing_value(const struct option *longopts, const char *arg)
+{
+    for (const struct option *o = longopts; o->name != NULL; o++)
+        if (o->val == optopt) {
+            cli_error("--%s: expected a value", o->name);
+            return;
+        }
+    cli_error("%s: expected a value", arg);
 }

@@ -338,6 +338,10 @@ int scn_int_value(struct scn_ctx *c, const cJSON *v, const char *path, int64_t m
     if (!cJSON_IsNumber(v))
         return scn_fail_value(c, path, expected, v);
     double x = v->valuedouble;
+    /* 9007199254740993 arrives as 2^53: only the literal tells (scn_json_check_tree). */
+    if (scn_inexact_integer(v))
+        return scn_fail(c, path, expected, "%s (not exactly representable: read as %.0f)",
+                        v->valuestring, x);
     /* The comparisons are in double: the bounds used here are all exact as doubles, and a
      * value beyond 2^53 is refused before it could lose digits in the conversion. */
     if (!isfinite(x) || x != floor(x) || x < (double)min || x > (double)max ||

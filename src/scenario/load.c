@@ -75,6 +75,12 @@ static cJSON *parse_text(struct scn_ctx *c, const char *json, size_t len)
         fail_at(c, "valid JSON text", json, len, (size_t)(nul - json));
         return NULL;
     }
+    /* JSON text is UTF-8 (RFC 8259); names from it are written into JSON outputs. */
+    size_t bad = scn_utf8_check(json, len);
+    if (bad < len) {
+        fail_at(c, "UTF-8 text", json, len, bad);
+        return NULL;
+    }
     /* The terminating NUL is passed as part of the buffer: cJSON then stops on it at the
      * true end of a truncated document instead of reporting its last byte. */
     char *buf = xmalloc(len + 1);
@@ -90,15 +96,21 @@ static cJSON *parse_text(struct scn_ctx *c, const char *json, size_t len)
         free(buf);
         return NULL;
     }
-    free(buf);
     if (!cJSON_IsObject(root)) {
         char found[128];
         scn_describe(root, found, sizeof found);
         scn_fail(c, "", "a JSON object at the top level", "%s", found);
-        cJSON_Delete(root);
-        return NULL;
+        goto out_delete_tree;
     }
+    if (scn_json_check_tree(c, root, buf, len, "$") < 0)
+        goto out_delete_tree;
+    free(buf);
     return root;
+
+out_delete_tree:
+    cJSON_Delete(root);
+    free(buf);
+    return NULL;
 }
 
 /* --- Top level ------------------------------------------------------------------------ */

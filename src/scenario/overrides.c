@@ -112,13 +112,24 @@ static void append_path(char *buf, const struct segment *s)
 }
 
 /* The value: JSON if it parses as JSON ("3", "true", "{\"dist\": ...}"), else a string
- * ("50s"), so that durations need no quoting on a command line. */
-static cJSON *override_value(const char *text)
+ * ("50s"), so that durations need no quoting on a command line. The text is checked as a
+ * file's is: UTF-8, no escaped NUL, integers exact. NULL on error. */
+static cJSON *override_value(struct scn_ctx *c, const char *text, const char *where)
 {
     size_t len = strlen(text);
+    size_t bad = scn_utf8_check(text, len);
+    if (bad < len) {
+        scn_fail(c, where, "UTF-8 text", "byte 0x%02x at column %zu of the value",
+                 (unsigned char)text[bad], bad + 1);
+        return NULL;
+    }
     cJSON *v = NULL;
     if (len > 0)
         v = scn_json_parse(text, len + 1, NULL);
+    if (v != NULL && scn_json_check_tree(c, v, text, len, where) < 0) {
+        cJSON_Delete(v);
+        return NULL;
+    }
     if (v == NULL)
         v = cJSON_CreateString(text);
     if (v == NULL)
@@ -166,6 +177,9 @@ static int apply_one(struct scn_ctx *c, cJSON *root, const struct scn_override *
         }
         parent = child;
     }
+    cJSON *value = NULL;
+    if (rc == 0 && (value = override_value(c, o->value, where)) == NULL)
+        rc = -1;
     if (rc == 0) {
         const struct segment *last = &seg[n - 1];
         if (last->is_index) {
@@ -176,16 +190,18 @@ static int apply_one(struct scn_ctx *c, cJSON *root, const struct scn_override *
                 rc = scn_fail(c, where, "an index of an existing element, or one past the end",
                               "[%zu] of %s, which has %zu elements", last->index, so_far, size);
             else if (last->index == size)
-                cJSON_AddItemToArray(parent, override_value(o->value));
+                cJSON_AddItemToArray(parent, value);
             else
-                cJSON_ReplaceItemInArray(parent, (int)last->index, override_value(o->value));
+                cJSON_ReplaceItemInArray(parent, (int)last->index, value);
         } else if (!cJSON_IsObject(parent)) {
             rc = scn_fail(c, where, "an object", "%s is not an object", so_far);
         } else if (cJSON_GetObjectItemCaseSensitive(parent, last->key) != NULL) {
-            cJSON_ReplaceItemInObjectCaseSensitive(parent, last->key, override_value(o->value));
+            cJSON_ReplaceItemInObjectCaseSensitive(parent, last->key, value);
         } else {
-            cJSON_AddItemToObject(parent, last->key, override_value(o->value));
+            cJSON_AddItemToObject(parent, last->key, value);
         }
+        if (rc != 0)
+            cJSON_Delete(value); /* not placed in the tree */
     }
     free_segments(seg, n);
     return rc;

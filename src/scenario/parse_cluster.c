@@ -148,10 +148,14 @@ static int parse_pool(struct scn_ctx *c, const cJSON *p, const char *path)
                         "%lld more after %u", (long long)count, c->s->nnodes);
     const char **zones = NULL;
     uint32_t nzones = 0;
-    if (scn_get_string_array(c, p, "zones", path, &zones, &nzones) < 0) {
+    int zrc = scn_get_string_array(c, p, "zones", path, &zones, &nzones);
+    if (zrc < 0) {
         free(zones);
         return -1;
     }
+    /* A missing list means ["zone-a"]; an empty one is a mistake, not that default. */
+    if (zrc == 0 && nzones == 0)
+        return scn_fail(c, jp_key(sub, path, "zones"), "at least one zone", "an empty array");
     for (uint32_t z = 0; z < nzones; z++)
         if (zones[z][0] == '\0') {
             char item[JP_MAX];

@@ -191,7 +191,7 @@ static int parse_strategy(struct scn_ctx *c, const cJSON *spec, const char *path
         ss->max_unavailable_percent = true;
     } else {
         double x = cJSON_IsNumber(mu) ? mu->valuedouble : 0;
-        if (!(x >= 1 && x <= INT32_MAX && x == floor(x)))
+        if (!(x >= 1 && x <= INT32_MAX && x == floor(x)) || scn_inexact_integer(mu))
             return scn_fail_value(c, sub, expected, mu);
         ss->max_unavailable = (int32_t)x;
     }

@@ -173,6 +173,19 @@ cJSON *scn_json_parse(const char *text, size_t len, const char **end);
 /* After cJSON failed: the offset of the first syntax error and what was expected there.
  * False (outputs untouched) when the scanner finds none (json_locate.c). */
 bool scn_json_locate(const char *text, size_t len, size_t *pos, const char **expected);
+/* The offset of the first byte of text[0..len) that does not begin valid UTF-8 (RFC 3629:
+ * no overlong forms, surrogates or code points above U+10FFFF), or len (json_locate.c). */
+size_t scn_utf8_check(const char *text, size_t len);
+/* After cJSON parsed text[0..len) into root: refuse a string or field name holding an
+ * escaped NUL (\u0000, where the decoded C string would end), naming its path under `path`
+ * ("$", or "--set PATH" for an override); and mark each number whose literal is not exactly
+ * the integer cJSON read (9007199254740993 reads as 2^53), for scn_inexact_integer. 0 or -1
+ * (json_locate.c). */
+int scn_json_check_tree(struct scn_ctx *c, cJSON *root, const char *text, size_t len,
+                        const char *path);
+/* A number marked by scn_json_check_tree: it keeps its literal in valuestring (which cJSON
+ * leaves unused for numbers and frees with the node); integer fields refuse it. */
+bool scn_inexact_integer(const cJSON *v);
 /* Apply --set overrides to the tree (overrides.c). */
 int scn_apply_overrides(struct scn_ctx *c, cJSON *root, const struct scn_override *ov, size_t n);
 int scn_parse_cluster(struct scn_ctx *c, const cJSON *root);    /* parse_cluster.c */

@@ -370,6 +370,19 @@ def cli_contract():
                  ["check", "--replications", "0", SCN], []):
         r = run(*args)
         check(r.returncode == 2, f"{args}: exit {r.returncode}, expected 2")
+    # Option values: named when missing; numbers are decimal digits only.
+    nl = os.path.join(SCN, "node-loss.json")
+    for opt in ("--seed", "--until", "--replications", "--jobs"):
+        r = run("run", nl, opt)
+        check(r.returncode == 2 and f"{opt}: expected a value" in r.stderr,
+              f"run {opt} without a value: {r.returncode} {r.stderr!r}")
+    for args in (["check", "--replications"], ["sweep", nl, "--set"]):
+        r = run(*args)
+        check(r.returncode == 2 and f"{args[-1]}: expected a value" in r.stderr,
+              f"{args}: {r.returncode} {r.stderr!r}")
+    for bad in (" 5", "+5", "5x", "0x10"):
+        r = run("run", nl, "--quiet", "--seed", bad)
+        check(r.returncode == 2, f"--seed {bad!r}: exit {r.returncode}")
     for sub in ("run", "check", "validate", "bench", "sweep"):
         r = run(sub, "--help")
         check(r.returncode == 0 and "usage: sssim " + sub in r.stdout, f"{sub} --help")
