@@ -51,7 +51,8 @@ array phase_rgb[7] = [0xb0b0b0, 0xf4a259, 0xd62728, 0xffd166, 0x9467bd, 0x2ca02c
 tscale = t_end > 1200 ? 60.0 : 1.0
 set xlabel (tscale > 1 ? 'minutes from the start' : 'seconds from the start')
 set ylabel 'StatefulSet Pods'
-set xrange [0 : t_end / tscale]
+# A run of no length (until 0) still gets an axis: gnuplot refuses an empty range.
+set xrange [0 : (t_end > 0 ? t_end : 1) / tscale]
 set xtics nomirror out
 set mxtics
 set ytics nomirror

@@ -16,6 +16,7 @@
 #include "observe/plot.h"
 #include "observe/timeline.h"
 #include "observe/narrate.h"
+#include "observe/expect.h"
 
 static const char run_usage[] =
     "usage: sssim run SCENARIO [--seed N] [--until DUR] [--trace FILE]\n"
@@ -53,7 +54,9 @@ static const char run_usage[] =
     "                    time; without gnuplot on PATH only data and scripts\n"
     "  --plots-format F  png (default), svg, or dumb (text, printed on standard output)\n"
     "Files are written whole or not at all. Exit status 1 when an invariant broke that the\n"
-    "scenario does not expect, or the run hit its event cap.\n";
+    "scenario does not expect, the run (or a replication) does not meet the scenario's\n"
+    "expect block (not judged when --until changes the run's length), or the run hit its\n"
+    "event cap.\n";
 
 struct run_args {
     const char *file;
@@ -290,10 +293,28 @@ static void replication_report(const struct replications *r, struct strbuf *o)
                       bad, scn->file ? scn->file : scn->name, (unsigned long long)first);
     else
         strbuf_puts(o, "invariants: held in every replication (where not expected to break)\n");
+    if (scn->expect.nmetrics == 0 && scn->expect.violations == 0)
+        return; /* the invariants line above said it all */
+    bad = 0;
+    for (size_t k = 0; k < r->n; k++)
+        if (r->expect_failed[k] && bad++ == 0)
+            first = r->seeds[k];
+    if (bad)
+        strbuf_printf(o, "expect: not met in %zu replication(s); first: sssim run %s --seed "
+                         "%llu\n",
+                      bad, scn->file ? scn->file : scn->name, (unsigned long long)first);
+    else
+        strbuf_puts(o, "expect: met in every replication\n");
 }
 
 /* --- --plots ----------------------------------------------------------------------- */
 
+
+/* The most scenario warnings run prints. */
+#define RUN_MAX_WARNINGS 10
+
+/* The most faults --replications --plots draws a recovery distribution for. */
+#define PLOT_MAX_FAULTS 20
 
 /* Replications keep figures, not timelines: replication 0 is run once more with the
  * timeline observer (runs are deterministic, so it is the same run). */
@@ -321,7 +342,13 @@ static int plot_replications(const struct run_args *a, const struct replications
     opt.seed = r->n ? r->seeds[0] : scn->seed;
     int rc = plot_run_timeline(pl, scn, &opt);
     double *v = xmalloc((r->n ? r->n : 1) * sizeof *v);
-    for (uint32_t f = 0; f < scn->nfaults && rc != PLOT_ERROR; f++) {
+    /* One gnuplot run per fault: a long fault schedule would take minutes for plots
+     * nobody reads; the report has every fault's figures. */
+    uint32_t nplots = scn->nfaults < PLOT_MAX_FAULTS ? scn->nfaults : PLOT_MAX_FAULTS;
+    if (nplots < scn->nfaults && !a->quiet)
+        fprintf(stderr, "sssim: --plots: recovery plots for faults #0 to #%u only, of %u\n",
+                nplots - 1, scn->nfaults);
+    for (uint32_t f = 0; f < nplots && rc != PLOT_ERROR; f++) {
         for (size_t k = 0; k < r->n; k++)
             v[k] = *rep_fig(r, k, f, FIG_RECOVERY);
         char name[32], title[256];
@@ -374,7 +401,7 @@ static int run_replications(const struct run_args *a, const struct scenario *scn
             status = EXIT_USAGE;
     }
     for (size_t k = 0; k < r.n; k++)
-        if ((r.unexpected[k] || r.hit_cap[k]) && status == EXIT_OK)
+        if ((r.unexpected[k] || r.hit_cap[k] || r.expect_failed[k]) && status == EXIT_OK)
             status = EXIT_FAILED;
     replications_fini(&r);
     return status;
@@ -401,8 +428,13 @@ int cmd_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (!a.quiet && replicate_mpi_rank() == 0) {
-        for (uint32_t i = 0; i < scn->nwarnings; i++)
+        /* A generated fault schedule can have thousands: the first ones make the point. */
+        uint32_t shown = scn->nwarnings < RUN_MAX_WARNINGS ? scn->nwarnings : RUN_MAX_WARNINGS;
+        for (uint32_t i = 0; i < shown; i++)
             fprintf(stderr, "sssim: warning: %s\n", scn->warnings[i]);
+        if (shown < scn->nwarnings)
+            fprintf(stderr, "sssim: warning: and %u more ('sssim validate %s' lists them)\n",
+                    scn->nwarnings - shown, a.file);
     }
     a.opt.mutations = cli_mutations();
     if (a.replications) {
@@ -466,6 +498,18 @@ int cmd_run(int argc, char **argv)
     }
     if (runner_unexpected(&r) && status == EXIT_OK)
         status = EXIT_FAILED;
+    /* The scenario's expect block, judged as sssim check judges it, so that the replay
+     * line check prints shows the failure; not for a run cut or stretched by --until,
+     * which is not the run the block describes. */
+    struct strbuf why;
+    strbuf_init(&why);
+    bool judged = !a.opt.has_until || a.opt.until == scn->until;
+    if (judged && expect_evaluate(hist, invariants_broken(r.inv), &why) > 0) {
+        cli_error("%s: the run does not meet the scenario's expect block: %s", a.file, why.buf);
+        if (status == EXIT_OK)
+            status = EXIT_FAILED;
+    }
+    strbuf_fini(&why);
     /* The timeline belongs to the runner: plot it before runner_fini frees it. */
     if (a.plots_dir) {
         struct plotter *pl = plotter_new(a.plots_dir, (enum plot_format)a.plots_format);

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "sim/runner.h"
+#include "observe/expect.h"
 #include "observe/summary.h"
 #include "util/util.h"
 
@@ -64,6 +65,13 @@ static void run_one(struct work *w, size_t k)
     r->unexpected[k] = runner_unexpected(&run);
     r->events[k] = run.sim->events;
     r->hit_cap[k] = run.sim->hit_event_cap;
+    /* A run cut or stretched by --until is not the run the expect block describes. */
+    if (!opt.has_until || opt.until == w->scn->until) {
+        struct strbuf why;
+        strbuf_init(&why);
+        r->expect_failed[k] = expect_evaluate(run.hist, r->broken[k], &why) > 0;
+        strbuf_fini(&why);
+    }
     runner_fini(&run);
 }
 
@@ -104,6 +112,7 @@ static void replications_alloc(const struct scenario *scn, size_t n, struct repl
     out->unexpected = xcalloc(n, sizeof *out->unexpected);
     out->events = xcalloc(n, sizeof *out->events);
     out->hit_cap = xcalloc(n, sizeof *out->hit_cap);
+    out->expect_failed = xcalloc(n, sizeof *out->expect_failed);
 }
 
 /* Run the replications first, first + stride, ... (count of them) on `jobs` threads. */
@@ -230,7 +239,7 @@ static void pack(const struct replications *r, size_t k, unsigned char *p)
         p = put(p, rep_fig(r, k, 0, (enum rep_fig)0), nfig * sizeof(double));
     p = put(p, &r->broken[k], sizeof r->broken[k]);
     p = put(p, &r->unexpected[k], sizeof r->unexpected[k]);
-    *p = r->hit_cap[k];
+    *p = (unsigned char)(r->hit_cap[k] | r->expect_failed[k] << 1);
 }
 
 static void unpack(struct replications *r, size_t k, const unsigned char *p)
@@ -243,7 +252,8 @@ static void unpack(struct replications *r, size_t k, const unsigned char *p)
         p = get(p, rep_fig(r, k, 0, (enum rep_fig)0), nfig * sizeof(double));
     p = get(p, &r->broken[k], sizeof r->broken[k]);
     p = get(p, &r->unexpected[k], sizeof r->unexpected[k]);
-    r->hit_cap[k] = *p != 0;
+    r->hit_cap[k] = (*p & 1) != 0;
+    r->expect_failed[k] = (*p & 2) != 0;
 }
 
 /* The number of replications of rank `rank`: k = rank, rank + size, ... below n. */
@@ -332,6 +342,7 @@ void replications_fini(struct replications *r)
     free(r->unexpected);
     free(r->events);
     free(r->hit_cap);
+    free(r->expect_failed);
     *r = (struct replications){0};
 }
 

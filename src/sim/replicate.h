@@ -35,6 +35,7 @@ struct replications {
     uint32_t *unexpected;    /* [n] broken, checked and not expected */
     uint64_t *events;        /* [n] */
     bool *hit_cap;           /* [n] */
+    bool *expect_failed;     /* [n] the scenario's expect block was not met */
 };
 
 /* Run n replications on `jobs` threads (0: the number of online cores). `progress` draws

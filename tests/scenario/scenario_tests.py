@@ -473,6 +473,23 @@ def plots_of_runs_replications_and_sweeps():
             if gnuplot:
                 for t in texts:
                     check(t in r.stdout, f"{what}: the dumb plot lacks {t!r}")
+    # A run of no length still plots; a long fault schedule plots its first 20 faults.
+    with tempfile.TemporaryDirectory() as d:
+        r = run("run", node_loss, "--until", "0", "--quiet", "--plots", d, "--plots-format",
+                "dumb")
+        check(r.returncode == 0, f"--until 0 --plots: exit {r.returncode} {r.stderr[-300:]}")
+        many = json.load(open(node_loss))
+        many["faults"] = [{"at": f"{60 + i}s", "do": "nodeCrash" if i % 2 == 0 else
+                           "nodeRecover", "node": "node-a"} for i in range(30)]
+        path = os.path.join(d, "many.json")
+        json.dump(many, open(path, "w"))
+        out = os.path.join(d, "many")
+        r = run("run", path, "--replications", "2", "--plots", out, "--plots-format", "dumb")
+        plots = sorted(f for f in os.listdir(out) if f.startswith("recovery-") and
+                       f.endswith(".dat")) if os.path.isdir(out) else []
+        check(r.returncode in (0, 1) and len(plots) == 20 and "recovery-19.dat" in plots,
+              f"30 faults: {len(plots)} recovery plots, exit {r.returncode}")
+        check("recovery plots for faults #0 to #19 only, of 30" in r.stderr, r.stderr[-300:])
     if gnuplot:
         with tempfile.TemporaryDirectory() as d:
             r = run("run", node_loss, "--quiet", "--plots", d)
@@ -524,6 +541,42 @@ def update_order_follows_upstream_without_the_gate():
           f"web-3 replaced ({killed3}) only after the new web-4 is Ready ({ready4})")
     r = run("run", os.path.join(cases, "rolling-update-grace0.json"), "--quiet")
     check(r.returncode == 0, f"grace 0: exit {r.returncode} {r.stderr[-300:]}")
+
+
+@test
+def run_judges_the_expect_block():
+    """sssim run judges the scenario's expect block as sssim check does: a metric out of
+    its bounds, or an expected violation that did not happen, is exit 1 with a line saying
+    which; with replications the report names the first failing seed, which replays it."""
+    base = json.load(open(os.path.join(SCN, "ordered-scale-up.json")))
+    with tempfile.TemporaryDirectory() as d:
+        tight = dict(base, expect={"invariants": "all",
+                                   "metrics": [{"metric": "fullReadySeconds", "max": 10}]})
+        path = os.path.join(d, "tight.json")
+        json.dump(tight, open(path, "w"))
+        r = run("run", path, "--quiet")
+        check(r.returncode == 1, f"tight: exit {r.returncode}")
+        check("does not meet the scenario's expect block: fullReadySeconds = " in r.stderr
+              and "expected <= 10" in r.stderr, r.stderr)
+        r = run("run", path, "--replications", "5")
+        check(r.returncode == 1, f"tight, replications: exit {r.returncode}")
+        line = [l for l in r.stdout.splitlines() if l.startswith("expect: ")]
+        check(line and line[0].startswith("expect: not met in 5 replication(s); first: sssim "
+                                          "run "), f"replications report: {line}")
+        seed = line[0].split("--seed ")[-1] if line else "x"
+        r = run("run", path, "--quiet", "--seed", seed)
+        check(r.returncode == 1, f"the named seed {seed} replays the failure")
+        never = dict(base, expect={"invariants": "all", "violations": ["singleAttachRWO"]})
+        json.dump(never, open(path, "w"))
+        r = run("run", path, "--quiet")
+        check(r.returncode == 1 and "singleAttachRWO was expected to break and held" in r.stderr,
+              f"expected violation: exit {r.returncode} {r.stderr}")
+        loose = dict(base, expect={"invariants": "all",
+                                   "metrics": [{"metric": "fullReadySeconds", "max": 600}]})
+        json.dump(loose, open(path, "w"))
+        r = run("run", path, "--replications", "5")
+        check(r.returncode == 0 and "expect: met in every replication" in r.stdout,
+              f"loose: exit {r.returncode} {r.stdout[-200:]}")
 
 
 if __name__ == "__main__":
