@@ -225,6 +225,13 @@ static void dat_string(struct strbuf *sb, const char *s)
     strbuf_putc(sb, '"');
 }
 
+/* Text inside a data file's comment line: a line break would end the comment. */
+static void dat_comment(struct strbuf *sb, const char *s)
+{
+    for (; *s; s++)
+        strbuf_putc(sb, *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
 static void dat_number(struct strbuf *sb, double v)
 {
     if (isnan(v) || isinf(v))
@@ -523,8 +530,10 @@ static void timeline_data(const struct timeline *tl, struct strbuf *o)
 {
     uint32_t *order = xcalloc(tl->nrows ? tl->nrows : 1, sizeof *order);
     uint32_t shown = timeline_rows_shown(tl, order);
-    strbuf_printf(o, "# sssim timeline of %s, seed %llu; times in seconds from the start\n",
-                  tl->scenario, (unsigned long long)tl->seed);
+    strbuf_puts(o, "# sssim timeline of ");
+    dat_comment(o, tl->scenario);
+    strbuf_printf(o, ", seed %llu; times in seconds from the start\n",
+                  (unsigned long long)tl->seed);
     strbuf_puts(o, "# index 0, meta: end rows marks title\n");
     dat_seconds(o, tl->end);
     strbuf_printf(o, " %u %u ", shown, tl->nmarks);
@@ -683,8 +692,10 @@ static void phases_data(const struct timeline *tl, struct strbuf *o)
     }
     free(ch);
 
-    strbuf_printf(o, "# sssim pods by phase of %s, seed %llu; times in seconds from the start\n",
-                  tl->scenario, (unsigned long long)tl->seed);
+    strbuf_puts(o, "# sssim pods by phase of ");
+    dat_comment(o, tl->scenario);
+    strbuf_printf(o, ", seed %llu; times in seconds from the start\n",
+                  (unsigned long long)tl->seed);
     strbuf_puts(o, "# index 0, meta: end points marks peak title\n");
     dat_seconds(o, tl->end);
     strbuf_printf(o, " %zu %u %lld ", npoints, tl->nmarks, (long long)peak);

@@ -134,6 +134,11 @@ static const char *default_name(struct arena *a, const char *file)
     if (n == 0 || strcmp(base, "-") == 0)
         return "scenario";
     char *tmp = xstrndup(base, n);
+    /* The name goes into JSON outputs: a byte of a file name that is not UTF-8 becomes
+     * '?', as the text of a scenario must be UTF-8. */
+    size_t bad;
+    while ((bad = scn_utf8_check(tmp, n)) < n)
+        tmp[bad] = '?';
     const char *name = arena_strdup(a, tmp);
     free(tmp);
     return name;

@@ -418,6 +418,24 @@ def outputs_written_whole():
     check(r.stdout.startswith("t,seq,kind,object,node,reason,message\n"), "csv header")
     r = run("run", os.path.join(SCN, "ordered-scale-up.json"), "--summary", "-")
     check(json.loads(r.stdout)["scenario"] == "ordered-scale-up", "summary on stdout is JSON")
+    # A scenario named after a file name that is not UTF-8: the summary stays UTF-8 JSON.
+    # A name with a line break: the data files' comment headers stay one line.
+    scn = json.load(open(os.path.join(SCN, "ordered-scale-up.json")))
+    with tempfile.TemporaryDirectory() as d:
+        scn.pop("name", None)
+        path = os.path.join(os.fsencode(d), b"odd-\xff.json")
+        json.dump(scn, open(path, "w"))
+        r = subprocess.run([SSSIM, "run", path, "--quiet", "--summary", "-"],
+                           capture_output=True, env=ENV, timeout=300)
+        check(r.returncode == 0 and json.loads(r.stdout.decode("utf-8"))["scenario"] == "odd-?",
+              f"file name not UTF-8: {r.returncode} {r.stdout[:80]!r}")
+        scn["name"] = "two\nlines"
+        path = os.path.join(d, "nl.json")
+        json.dump(scn, open(path, "w"))
+        out = os.path.join(d, "plots")
+        r = run("run", path, "--quiet", "--plots", out, "--plots-format", "dumb")
+        head = open(os.path.join(out, "timeline.dat")).readline() if r.returncode == 0 else ""
+        check(head.startswith("# sssim timeline of two lines, seed"), f"header: {head!r}")
 
 
 @test
