@@ -216,6 +216,18 @@ static void stats_row(struct strbuf *o, const char *label, const struct stats *s
                   st->ci_lo, st->ci_hi, st->never);
 }
 
+/* How many replications broke an invariant they check (or, with `expect`, did not meet
+ * the expect block), and the seed of the first. */
+static size_t failing(const struct replications *r, bool expect, uint64_t *first)
+{
+    size_t bad = 0;
+    *first = 0;
+    for (size_t k = 0; k < r->n; k++)
+        if ((expect ? r->expect_failed[k] : r->unexpected[k] != 0) && bad++ == 0)
+            *first = r->seeds[k];
+    return bad;
+}
+
 /* The distribution summary of --replications. */
 static void replication_summary(const struct replications *r, struct strbuf *o)
 {
@@ -282,27 +294,22 @@ static void replication_report(const struct replications *r, struct strbuf *o)
             stats_row(o, rep_fig_names[g], &st);
         }
     }
-    size_t bad = 0;
-    uint64_t first = 0;
-    for (size_t k = 0; k < r->n; k++)
-        if (r->unexpected[k] && bad++ == 0)
-            first = r->seeds[k];
+    const char *file = scn->file ? scn->file : scn->name;
+    uint64_t first;
+    size_t bad = failing(r, false, &first);
     if (bad)
         strbuf_printf(o, "invariants: broken in %zu replication(s); first: sssim run %s --seed "
                          "%llu\n",
-                      bad, scn->file ? scn->file : scn->name, (unsigned long long)first);
+                      bad, file, (unsigned long long)first);
     else
         strbuf_puts(o, "invariants: held in every replication (where not expected to break)\n");
     if (scn->expect.nmetrics == 0 && scn->expect.violations == 0)
         return; /* the invariants line above said it all */
-    bad = 0;
-    for (size_t k = 0; k < r->n; k++)
-        if (r->expect_failed[k] && bad++ == 0)
-            first = r->seeds[k];
+    bad = failing(r, true, &first);
     if (bad)
         strbuf_printf(o, "expect: not met in %zu replication(s); first: sssim run %s --seed "
                          "%llu\n",
-                      bad, scn->file ? scn->file : scn->name, (unsigned long long)first);
+                      bad, file, (unsigned long long)first);
     else
         strbuf_puts(o, "expect: met in every replication\n");
 }
