@@ -459,7 +459,10 @@ static uint32_t in_use_set(struct sim *sim, uint32_t node)
     return n;
 }
 
-static bool node_status_stale(struct sim *sim, uint32_t node)
+/* Whether a status update now would change the Node. `volumes`: the update would post
+ * volumesInUse (the volume manager has synced by then, see node_post_status); before that
+ * the list is left as it was, stale or not. */
+static bool node_status_stale(struct sim *sim, uint32_t node, bool volumes)
 {
     struct kubelets *k = sim->kubelets;
     struct knode *kn = &k->nodes[node];
@@ -471,7 +474,7 @@ static bool node_status_stale(struct sim *sim, uint32_t node)
     node_want_ready(kn, &c, &reason);
     if (n->ready != c || strcmp(n->ready_reason, reason) != 0)
         return true;
-    if (kn->vol_synced) {
+    if (volumes) {
         uint32_t cnt = in_use_set(sim, node);
         if (cnt != n->nvolumes_in_use)
             return true;
@@ -501,9 +504,11 @@ static void node_status_kick(struct sim *sim, uint32_t node, bool after_now)
     struct knode *kn = &k->nodes[node];
     if (!node_connected(kn) || kn->posting || kn->status_ev != QUEUE_NO_EVENT)
         return;
-    if (!node_status_stale(sim, node))
-        return;
     int64_t t = grid_next(sim->now + (after_now ? 1 : 0), kn->status_phase, k->status_period);
+    /* A tick after the kubelet's start posts volumesInUse: after a reboot, the list the
+     * Node kept from before the crash is corrected there (setters.go VolumesInUse). */
+    if (!node_status_stale(sim, node, kn->vol_synced || t > kn->kubelet_start))
+        return;
     kn->status_ev = sim_at(sim, t, MOD_KUBELET, EV_NODE_STATUS, node, kn->gen, 0);
 }
 

@@ -597,6 +597,30 @@ def run_judges_the_expect_block():
               f"loose: exit {r.returncode} {r.stdout[-200:]}")
 
 
+@test
+def a_rebooted_kubelet_corrects_volumes_in_use():
+    """After a reboot the Node still lists the volumes in use before the crash; the kubelet
+    corrects the list at its first status update after the volume manager's sync (10 s
+    after it starts), the attach/detach controller detaches the volume, and the new web-0
+    on another node attaches it and starts."""
+    case = os.path.join(SRC, "tests", "scenario", "cases", "reboot-volumes-in-use.json")
+    r, recs = trace_of(case)
+    check(r.returncode == 0, f"exit {r.returncode} {r.stderr[-300:]}")
+    def first(reason, obj=None, after=0.0):
+        return next((x for x in recs if x["reason"] == reason and x["t"] >= after and
+                     (obj is None or x["object"] == obj)), None)
+    started = first("KubeletStarted")
+    refreshed = first("VolumesInUse", after=started["t"] if started else 0)
+    detach = first("DetachVolume")
+    ready = first("Ready", "web-0", after=started["t"] if started else 0)
+    check(started and refreshed and refreshed["t"] == started["t"] + 10 and
+          refreshed["node"] == started["node"] and "0 volume(s)" in refreshed["message"],
+          f"volumesInUse corrected 10 s after the kubelet starts: {started} {refreshed}")
+    check(detach and refreshed and detach["t"] >= refreshed["t"] and detach["t"] < refreshed["t"] + 1,
+          f"detach right after: {detach}")
+    check(ready is not None and ready["node"] != started["node"], f"web-0 Ready elsewhere: {ready}")
+
+
 if __name__ == "__main__":
     if NAME not in TESTS:
         print(f"unknown test {NAME}; known: {', '.join(TESTS)}")
