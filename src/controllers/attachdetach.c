@@ -885,5 +885,5 @@ int64_t adc_multi_attach_wait(const struct sim *sim, uint32_t pod)
     if (a == NULL || pod >= a->waits_cap)
         return 0;
     const struct adc_wait *aw = &a->waits[pod];
-    return aw->wait_total + (aw->waiting ? sim->now - aw->wait_since : 0);
+    return aw->waiting ? TIME_NEVER : aw->wait_total;
 }

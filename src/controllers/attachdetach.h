@@ -13,7 +13,8 @@ void adc_start(struct sim *sim);
 void adc_on_event(struct sim *sim, const struct event *ev);
 void adc_prefetch(const struct sim *sim, const struct event *ev);
 void adc_on_change(void *sim, const struct change *c);
-/* Time the pod has waited on a Multi-Attach error so far (for metrics), 0 if none. */
+/* Time the pod has waited on a Multi-Attach error (for metrics), 0 if none; TIME_NEVER
+ * while a wait is still open (it has not ended yet). */
 int64_t adc_multi_attach_wait(const struct sim *sim, uint32_t pod);
 
 #endif

@@ -188,6 +188,8 @@ static void id_push_pod(struct history *h, struct identity *id, uint32_t pod)
     id->nincs++;
 }
 
+static bool in_range(const struct set_state *s, int32_t ordinal);
+
 /* Serving: one incarnation has live containers and the API shows it Ready. An incarnation
  * seen gone is skipped without a look at its pod object: the store marks the object gone
  * before it tells, so the pod's own test would say no too. */
@@ -210,7 +212,9 @@ static void update_serving(struct history *h, struct identity *id, int64_t now)
             id->first_serving = now;
         else if (id->ndown > 0 && id->down[id->ndown - 1].end == TIME_NEVER)
             id->down[id->ndown - 1].end = now;
-    } else if (id->first_serving != TIME_NEVER) {
+    } else if (id->first_serving != TIME_NEVER &&
+               in_range(&hx(h)->sets_ready[id->sts], id->ordinal)) {
+        /* Out of range, the ordinal was scaled away: that is no downtime. */
         struct interval iv = {now, TIME_NEVER};
         if (id->down_cap == 0)
             note_heap(h, id);
@@ -261,6 +265,21 @@ static void set_ready_recount(struct history *h, uint32_t sts, int32_t old_repli
         x->incomplete--;
 }
 
+/* A scale-down ends the downtime of the ordinals it removes: an identity the set no longer
+ * wants is not down (nor would a fault's recovery wait for it). */
+static void end_downtime_above(struct history *h, uint32_t sts, int32_t old_replicas, int64_t now)
+{
+    const struct set_state *s = &hx(h)->sets_ready[sts];
+    for (int32_t o = s->start + s->replicas; o < s->start + old_replicas; o++) {
+        const struct identity *cid = history_identity_of(h, sts, o);
+        if (cid == NULL)
+            continue;
+        struct identity *id = &h->ids[cid - h->ids];
+        if (id->ndown > 0 && id->down[id->ndown - 1].end == TIME_NEVER)
+            id->down[id->ndown - 1].end = now;
+    }
+}
+
 static void check_full_ready(struct history *h, int64_t now)
 {
     if (h->full_ready == TIME_NEVER && hx(h)->incomplete == 0)
@@ -297,6 +316,27 @@ static struct claim_history *claim_of(struct history *h, uint32_t pvc)
     return &h->claims[pvc];
 }
 
+/* Whether every volume of pod p is attached on `node`, as WaitForAttachAndMount waits for
+ * all of them: each claim bound, its volume attached there. None to wait for without
+ * claims. */
+static bool volumes_attached(const struct store *st, const struct pod *p, uint32_t node)
+{
+    for (uint32_t t = 0; t < st->sets[p->sts].nclaims; t++) {
+        uint32_t pvc = store_sts_claim(st, p->sts, t, p->ordinal);
+        if (pvc == NONE_ID || st->pvcs[pvc].pv == NONE_ID)
+            return false;
+        const struct pv *v = &st->pvs[st->pvcs[pvc].pv];
+        bool on = false;
+        for (uint32_t i = 0; i < v->nattachments && !on; i++) {
+            const struct attachment *a = &st->attachments[v->attachments[i]];
+            on = !a->gone && a->node == node && a->state == ATTACH_ATTACHED;
+        }
+        if (!on)
+            return false;
+    }
+    return true;
+}
+
 /* A change of an attachment names its volume (a) and node. */
 static void on_attach(struct history *h, const struct change *c, bool attached)
 {
@@ -320,7 +360,9 @@ static void on_attach(struct history *h, const struct change *c, bool attached)
         for (uint32_t i = id->nincs; i-- > 0;) {
             struct pod_rec *inc = rec_of(h, pods[i]);
             if (inc->node == node && inc->gone == TIME_NEVER) {
-                inc->attached = c->time;
+                /* The moment the last of its volumes is attached. */
+                if (inc->attached == TIME_NEVER && volumes_attached(st, &st->pods[pods[i]], node))
+                    inc->attached = c->time;
                 break;
             }
         }
@@ -372,6 +414,10 @@ static void on_pod_change(struct history *h, const struct change *c)
     case CH_POD_SCHEDULED:
         inc->scheduled = c->time;
         inc->node = c->node;
+        /* Bound where its volumes already are (a restart on the same node), or without
+         * any: nothing to wait for. */
+        if (volumes_attached(h->sim->store, p, c->node))
+            inc->attached = c->time;
         break;
     case CH_POD_RUNNING:
         if (inc->running == TIME_NEVER)
@@ -416,8 +462,10 @@ static void on_change(void *ctx, const struct change *c)
             on_attach(h, c, c->reason == CH_ATTACH_DONE);
         break;
     case CH_STS_SCALED:
-        if (c->kind == KIND_STS)
+        if (c->kind == KIND_STS) {
             set_ready_recount(h, c->obj, (int32_t)c->a);
+            end_downtime_above(h, c->obj, (int32_t)c->a, c->time);
+        }
         break;
     case CH_POD_CREATED:
         if (c->kind == KIND_POD)

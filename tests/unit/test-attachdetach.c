@@ -124,7 +124,8 @@ static void multi_attach_is_refused_then_the_volume_follows_the_detach(void **st
              st->pvs[0].name);
     assert_string_equal(m->text, want);
     assert_int_equal(cp_count(f, CH_DETACH_STARTED, 0), 0);
-    assert_int_equal(adc_multi_attach_wait(f->sim, pod), SEC(30) - refused);
+    /* Still waiting: the wait has not ended (a never-ending wait fails any bound). */
+    assert_int_equal(adc_multi_attach_wait(f->sim, pod), TIME_NEVER);
 
     store_node_set_volumes_in_use(st, 0, NULL, 0);
     cp_run_until(f, SEC(60));
@@ -394,7 +395,8 @@ static void a_volume_wanted_by_three_pods_is_attached_once_and_refused_twice(voi
     assert_int_equal(st->attachments[1].node, 2);
     assert_int_equal(st->attachments[1].state, ATTACH_ATTACHED);
     assert_int_equal(cp_count(f, CH_ATTACH_MULTI, pods[1]), 1);
-    assert_int_equal(adc_multi_attach_wait(f->sim, pods[1]), SEC(60) - refused);
+    (void)refused;
+    assert_int_equal(adc_multi_attach_wait(f->sim, pods[1]), TIME_NEVER); /* still refused */
     assert_true(adc_multi_attach_wait(f->sim, pods[2]) > 0);
     assert_true(adc_multi_attach_wait(f->sim, pods[2]) < SEC(60) - refused);
     cp_free(f);
