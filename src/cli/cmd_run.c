@@ -19,7 +19,7 @@
 #include "observe/expect.h"
 
 static const char run_usage[] =
-    "usage: sssim run SCENARIO [--seed N] [--until DUR] [--trace FILE]\n"
+    "usage: sssim run SCENARIO [--seed N] [--until DUR] [--set PATH=VALUE] [--trace FILE]\n"
     "                 [--trace-format jsonl|csv|chrome|mermaid] [--summary FILE]\n"
     "                 [--explain] [--lang en|ja] [--quiet]\n"
     "                 [--replications N] [--jobs J] [--mpi]\n"
@@ -27,6 +27,8 @@ static const char run_usage[] =
     "Run SCENARIO and print a short report of what happened.\n"
     "  --seed N          use seed N instead of the scenario's\n"
     "  --until DUR       stop at DUR (\"40m\", \"1h30m\", seconds) instead of the scenario's\n"
+    "  --set PATH=VALUE  change one setting of the scenario, as sweep --set does with one\n"
+    "                    value (e.g. kubernetes.nodeMonitorGracePeriod=40s); repeatable\n"
     "  --trace FILE      write one record per state change (- for standard output)\n"
     "  --trace-format F  jsonl (default), csv, chrome (Chrome trace event JSON: open it in\n"
     "                    https://ui.perfetto.dev, one track per pod identity and per node)\n"
@@ -55,11 +57,18 @@ static const char run_usage[] =
     "  --plots-format F  png (default), svg, or dumb (text, printed on standard output)\n"
     "Files are written whole or not at all. Exit status 1 when an invariant broke that the\n"
     "scenario does not expect, the run (or a replication) does not meet the scenario's\n"
-    "expect block (not judged when --until changes the run's length), or the run hit its\n"
-    "event cap.\n";
+    "expect block (not judged when --until or --set change the experiment), or the run hit\n"
+    "its event cap.\n";
+
+/* The most --set options of one run, and the longest PATH. */
+#define RUN_MAX_SETS 16
+#define RUN_SET_PATH_MAX 512
 
 struct run_args {
     const char *file;
+    struct scn_override sets[RUN_MAX_SETS]; /* --set: paths in set_paths, values in argv */
+    char set_paths[RUN_MAX_SETS][RUN_SET_PATH_MAX];
+    size_t nsets;
     struct sim_options opt;
     const char *trace_path;
     int trace_format;
@@ -90,6 +99,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
         {"plots-format", required_argument, NULL, 'F'},
         {"explain", no_argument, NULL, 'E'},
         {"lang", required_argument, NULL, 'L'},
+        {"set", required_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -168,6 +178,23 @@ static int parse_args(int argc, char **argv, struct run_args *a)
                 return -1;
             }
             break;
+        case 'x': {
+            const char *eq = strchr(optarg, '=');
+            size_t len = eq ? (size_t)(eq - optarg) : 0;
+            if (len == 0 || len >= RUN_SET_PATH_MAX) {
+                cli_error("--set: expected PATH=VALUE, found '%s'", optarg);
+                return -1;
+            }
+            if (a->nsets == RUN_MAX_SETS) {
+                cli_error("--set: at most %d of them", RUN_MAX_SETS);
+                return -1;
+            }
+            memcpy(a->set_paths[a->nsets], optarg, len);
+            a->set_paths[a->nsets][len] = '\0';
+            a->sets[a->nsets] = (struct scn_override){a->set_paths[a->nsets], eq + 1};
+            a->nsets++;
+            break;
+        }
         case 'h': fputs(run_usage, stdout); return 1;
         case ':': cli_missing_value(longopts, argv[optind - 1]); return -1;
         default:
@@ -274,7 +301,7 @@ static void replication_summary(const struct replications *r, struct strbuf *o)
     strbuf_puts(o, "}\n}\n");
 }
 
-static void replication_report(const struct replications *r, struct strbuf *o)
+static void replication_report(const struct replications *r, bool judged, struct strbuf *o)
 {
     const struct scenario *scn = r->scn;
     struct stats st;
@@ -303,8 +330,8 @@ static void replication_report(const struct replications *r, struct strbuf *o)
                       bad, file, (unsigned long long)first);
     else
         strbuf_puts(o, "invariants: held in every replication (where not expected to break)\n");
-    if (scn->expect.nmetrics == 0 && scn->expect.violations == 0)
-        return; /* the invariants line above said it all */
+    if (!judged || (scn->expect.nmetrics == 0 && scn->expect.violations == 0))
+        return; /* not this experiment's block, or the invariants line said it all */
     bad = failing(r, true, &first);
     if (bad)
         strbuf_printf(o, "expect: not met in %zu replication(s); first: sssim run %s --seed "
@@ -385,6 +412,11 @@ static int run_replications(const struct run_args *a, const struct scenario *scn
         replicate_mpi(scn, &a->opt, a->replications, (unsigned)a->jobs, tty, &r);
     else
         replicate(scn, &a->opt, a->replications, (unsigned)a->jobs, tty, &r);
+    /* --set makes another experiment than the block describes (replicate itself leaves
+     * out runs whose --until differs). */
+    bool judged = a->nsets == 0;
+    if (!judged)
+        memset(r.expect_failed, 0, r.n * sizeof *r.expect_failed);
     int status = EXIT_OK;
     if (root && a->summary_path) {
         struct strbuf sb;
@@ -397,7 +429,7 @@ static int run_replications(const struct run_args *a, const struct scenario *scn
     if (root && !a->quiet) {
         struct strbuf sb;
         strbuf_init(&sb);
-        replication_report(&r, &sb);
+        replication_report(&r, judged, &sb);
         bool stdout_taken = a->summary_path && strcmp(a->summary_path, "-") == 0;
         fputs(sb.buf, stdout_taken ? stderr : stdout);
         strbuf_fini(&sb);
@@ -426,7 +458,7 @@ int cmd_run(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
-    struct scenario *scn = cli_load(a.file, NULL, 0);
+    struct scenario *scn = cli_load(a.file, a.sets, a.nsets);
     if (scn == NULL)
         return EXIT_USAGE;
     if (a.mpi && replicate_mpi_init() != 0) {
@@ -510,7 +542,7 @@ int cmd_run(int argc, char **argv)
      * which is not the run the block describes. */
     struct strbuf why;
     strbuf_init(&why);
-    bool judged = !a.opt.has_until || a.opt.until == scn->until;
+    bool judged = a.nsets == 0 && (!a.opt.has_until || a.opt.until == scn->until);
     if (judged && expect_evaluate(hist, invariants_broken(r.inv), &why) > 0) {
         cli_error("%s: the run does not meet the scenario's expect block: %s", a.file, why.buf);
         if (status == EXIT_OK)

@@ -376,6 +376,15 @@ def cli_contract():
         r = run("run", nl, opt)
         check(r.returncode == 2 and f"{opt}: expected a value" in r.stderr,
               f"run {opt} without a value: {r.returncode} {r.stderr!r}")
+    # run --set: one setting changed, as sweep --set with one value.
+    r1, s1 = summary_of("node-loss.json")
+    r2, s2 = summary_of("node-loss.json", "--set", "kubernetes.nodeMonitorGracePeriod=40s")
+    d1, d2 = s1["faults"][0]["timeToDeletionRequest"], s2["faults"][0]["timeToDeletionRequest"]
+    check(r2.returncode == 0 and approx(d1 - d2, 10.0, 1e-3),
+          f"--set grace 40s: deletion requested 10 s sooner ({d1} -> {d2})")
+    for bad, sub in (("=1", "expected PATH=VALUE"), ("nope.x=1", "expected a path whose parent")):
+        r = run("run", nl, "--quiet", "--set", bad)
+        check(r.returncode == 2 and sub in r.stderr, f"--set {bad}: {r.returncode} {r.stderr}")
     for args in (["check", "--replications"], ["sweep", nl, "--set"]):
         r = run(*args)
         check(r.returncode == 2 and f"{args[-1]}: expected a value" in r.stderr,
@@ -584,6 +593,9 @@ def run_judges_the_expect_block():
         seed = line[0].split("--seed ")[-1] if line else "x"
         r = run("run", path, "--quiet", "--seed", seed)
         check(r.returncode == 1, f"the named seed {seed} replays the failure")
+        # --set makes another experiment: the block is not judged (nor with --until).
+        r = run("run", path, "--quiet", "--set", "kubernetes.nodeMonitorGracePeriod=40s")
+        check(r.returncode == 0 and r.stderr == "", f"tight with --set: {r.returncode} {r.stderr}")
         never = dict(base, expect={"invariants": "all", "violations": ["singleAttachRWO"]})
         json.dump(never, open(path, "w"))
         r = run("run", path, "--quiet")
